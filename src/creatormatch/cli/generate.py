@@ -1,0 +1,3 @@
+"""``creatormatch generate``: write a synthetic market (placeholder until the generator lands)."""
+
+COMMANDS: list = []

@@ -1,0 +1,164 @@
+"""Read one CSV file into string columns, in chunks, with the line each record starts on.
+
+This is the only place that touches raw bytes.  It checks the encoding first (a fast
+pass over the bytes, which also feeds the dataset fingerprint), then parses records with
+the standard ``csv`` module and turns each chunk of records into numpy unicode arrays, so
+no Python object per row outlives its chunk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import Problem
+
+CHUNK_ROWS = 262_144
+_BLOCK = 1 << 24
+
+csv.field_size_limit(2**31 - 1)  # a 100 MB field is legal CSV; size is checked later
+
+
+class FileUnreadable(Exception):
+    """The file cannot be parsed at all; ``problem`` says where and why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass
+class RawChunk:
+    """Records ``start`` .. of one file as string columns (only the columns asked for)."""
+
+    columns: dict[str, np.ndarray]
+    line: np.ndarray
+    bad_width: list[tuple[int, int, list[str]]]  # (line, n_fields, fields) of records with the wrong width
+    nul_lines: np.ndarray  # lines of records that contained a NUL byte (replaced by U+FFFD)
+
+
+def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool]:
+    """Verify ``path`` is UTF-8 (optionally with a BOM); feed its bytes to ``digest``.
+
+    Returns ``(n_bytes, has_nul)``.  Raises ``FileUnreadable`` at the first invalid byte,
+    naming its line.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines_before = 0
+    size = 0
+    has_nul = False
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(_BLOCK)
+            final = not block
+            try:
+                decoder.decode(block, final=final)
+            except UnicodeDecodeError as exc:
+                line = lines_before + block.count(b"\n", 0, max(exc.start, 0)) + 1
+                bad = block[exc.start: exc.start + 4]
+                raise FileUnreadable(Problem(
+                    path.name, line, None,
+                    f"bytes are not valid UTF-8 at byte {size + exc.start}; save the file as UTF-8",
+                    bad.hex(" "),
+                )) from None
+            if final:
+                return size, has_nul
+            digest.update(block)
+            size += len(block)
+            lines_before += block.count(b"\n")
+            has_nul = has_nul or b"\x00" in block
+
+
+def _denul(lines: Iterator[str], nul_lines: list[int]) -> Iterator[str]:
+    """Replace NUL characters (which older ``csv`` versions refuse) and remember where."""
+    for n, text in enumerate(lines, start=1):
+        if "\x00" in text:
+            nul_lines.append(n)
+            text = text.replace("\x00", "\ufffd")
+        yield text
+
+
+def read_header(path: Path) -> list[str]:
+    """The header fields of ``path``, as written (BOM removed); ``[]`` for an empty file."""
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        nul_lines: list[int] = []
+        reader = csv.reader(_denul(fh, nul_lines), strict=False)
+        try:
+            return next(reader)
+        except StopIteration:
+            return []
+        except csv.Error as exc:
+            raise FileUnreadable(Problem(path.name, 1, None, f"the header is not valid CSV: {exc}")) from None
+
+
+def iter_chunks(path: Path, header: list[str], wanted: dict[str, int], has_nul: bool,
+                chunk_rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
+    """Yield the data records of ``path`` in chunks of string columns.
+
+    ``wanted`` maps a column name to its position in the header.  Records whose field
+    count differs from the header's are returned in ``bad_width`` instead.
+    """
+    width = len(header)
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        nul_lines: list[int] = []
+        source: Iterator[str] = _denul(fh, nul_lines) if has_nul else fh
+        reader = csv.reader(source, strict=False)
+        try:
+            next(reader)
+        except StopIteration:
+            return
+        while True:
+            rows: list[list[str]] = []
+            starts: list[int] = []
+            bad: list[tuple[int, int, list[str]]] = []
+            last = reader.line_num
+            try:
+                for row in reader:
+                    if len(row) == width:
+                        rows.append(row)
+                        starts.append(last + 1)
+                    elif row:  # a blank line is no record
+                        bad.append((last + 1, len(row), row))
+                    last = reader.line_num
+                    if len(rows) >= chunk_rows:
+                        break
+            except csv.Error as exc:
+                raise FileUnreadable(Problem(path.name, reader.line_num, None, f"not valid CSV: {exc}")) from None
+            if not rows and not bad:
+                return
+            columns: dict[str, np.ndarray] = {}
+            for name, j in wanted.items():
+                columns[name] = np.array([r[j] for r in rows], dtype=str) if rows else np.array([], dtype="U1")
+            line = np.array(starts, dtype=np.int64)
+            nul = np.array(nul_lines, dtype=np.int64)
+            nul_lines.clear()
+            yield RawChunk(columns, line, bad, nul)
+            if len(rows) < chunk_rows:
+                return
+
+
+def raw_records(path: Path, lines: set[int]) -> dict[int, str]:
+    """Re-read the CSV records that start on ``lines`` (for rejects.csv), in one pass."""
+    found: dict[int, str] = {}
+    if not lines:
+        return found
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(_denul(fh, []), strict=False)
+        last = 0
+        for row in reader:
+            if last + 1 in lines:
+                found[last + 1] = ",".join(_quote(v) for v in row)
+            last = reader.line_num
+    return found
+
+
+def _quote(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value

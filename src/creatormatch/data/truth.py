@@ -1,0 +1,229 @@
+"""The hidden truth of a synthetic market: ``truth.npz`` written beside the CSV files.
+
+The generator (``creatormatch.data.generator``) draws every creator's hidden traits and
+every brand's and creator's latent taste, then lets them drive the observable data.  The
+truth file keeps exactly those hidden quantities so tests and the evaluation oracle can
+check how well the engine recovers them.  **The engine never reads it**: a real market
+has no truth file.
+
+Rows are positions in the truth arrays, which are sorted by id, the same order as the
+loaded ``Dataset`` tables (``truth.creator_id[i] == dataset.creators.ids[i]``).
+
+The affinity of brand ``b`` and creator ``c`` -- the quantity that decided whether an
+invited creator accepted -- is (see ``docs/generator.md``)::
+
+    fit(b, c)      = w_c * match(cat_b, primary_c) + (1 - w_c) * match(cat_b, secondary_c)
+    match(x, y)    = 1 if x == y, SIBLING_MATCH if x and y share a top-level category, else 0
+    latent(b, c)   = <u_b, v_c> / sqrt(LATENT_DIM)
+    affinity(b, c) = W_FIT * fit + W_LATENT * latent + W_COOPERATION * (cooperation_c - 0.5)
+                     + W_CROSS_MARKET * [market_b != market_c]
+
+The file is a plain ``.npz`` (one ``.npy`` per array, no pickles), written with fixed zip
+timestamps so the same seed gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataError, Problem
+
+__all__ = [
+    "TRUTH_FILENAME", "TRAITS", "LATENT_DIM", "W_FIT", "W_LATENT", "W_COOPERATION", "W_CROSS_MARKET",
+    "SIBLING_MATCH", "Truth", "affinity_score", "write_truth", "load_truth",
+]
+
+TRUTH_FILENAME = "truth.npz"
+TRUTH_FORMAT = 1
+
+#: Per-creator hidden traits, each "higher = more of the trait".
+TRAITS: tuple[str, ...] = (
+    "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_conversion",
+)
+
+LATENT_DIM = 8
+W_FIT = 2.5
+W_LATENT = 0.8
+W_COOPERATION = 1.5
+W_CROSS_MARKET = -1.0
+SIBLING_MATCH = 0.4
+
+# Pairs per block when an affinity request is large (keeps the (pairs x dim) temporaries small).
+_BLOCK = 1 << 20
+
+
+def affinity_score(
+    brand_category: np.ndarray,
+    brand_market: np.ndarray,
+    brand_latent: np.ndarray,
+    creator_primary: np.ndarray,
+    creator_secondary: np.ndarray,
+    creator_primary_weight: np.ndarray,
+    creator_market: np.ndarray,
+    creator_latent: np.ndarray,
+    cooperation: np.ndarray,
+    category_top: np.ndarray,
+) -> np.ndarray:
+    """True affinity of aligned (brand, creator) pairs; every argument has one entry per pair.
+
+    ``brand_latent``/``creator_latent`` are ``(pairs, LATENT_DIM)``; category arguments are
+    category row positions and ``category_top`` maps a category row to its top-level row.
+    The formula is in the module docstring.  Shared by the generator (which draws outcomes
+    from it) and ``Truth.affinity`` (which reports it), so both use the same numbers.
+    """
+    top_b = category_top[brand_category]
+
+    def match(creator_cat: np.ndarray) -> np.ndarray:
+        same = creator_cat == brand_category
+        sibling = category_top[creator_cat] == top_b
+        return np.where(same, 1.0, np.where(sibling, SIBLING_MATCH, 0.0))
+
+    w = creator_primary_weight
+    fit = w * match(creator_primary) + (1.0 - w) * match(creator_secondary)
+    latent = np.einsum("ij,ij->i", brand_latent.astype(np.float64), creator_latent.astype(np.float64))
+    latent /= np.sqrt(LATENT_DIM)
+    cross = (brand_market != creator_market).astype(np.float64)
+    return W_FIT * fit + W_LATENT * latent + W_COOPERATION * (cooperation - 0.5) + W_CROSS_MARKET * cross
+
+
+@dataclass(frozen=True)
+class Truth:
+    """Hidden quantities of a generated market (never available for a real market).
+
+    Creator arrays have one entry per creator row, brand arrays one per brand row.
+    ``content_volume`` is in videos per day; ``content_success`` and ``sales_conversion``
+    are multipliers with median about 1; the other traits lie in (0, 1).
+    """
+
+    creator_id: np.ndarray
+    cooperation: np.ndarray
+    consistency: np.ndarray
+    diligence: np.ndarray
+    content_volume: np.ndarray
+    content_success: np.ndarray
+    sales_conversion: np.ndarray
+    creator_market: np.ndarray
+    creator_primary: np.ndarray
+    creator_secondary: np.ndarray
+    creator_primary_weight: np.ndarray
+    creator_latent: np.ndarray
+    brand_id: np.ndarray
+    brand_market: np.ndarray
+    brand_category: np.ndarray
+    brand_latent: np.ndarray
+    category_id: np.ndarray
+    category_top: np.ndarray
+    markets: np.ndarray
+    meta: dict[str, Any]
+
+    @property
+    def n_creators(self) -> int:
+        return int(self.creator_id.shape[0])
+
+    @property
+    def n_brands(self) -> int:
+        return int(self.brand_id.shape[0])
+
+    def trait(self, name: str) -> np.ndarray:
+        """The per-creator array of trait ``name`` (one of ``TRAITS``)."""
+        if name not in TRAITS:
+            raise KeyError(f"unknown trait {name!r}; known: {', '.join(TRAITS)}")
+        return getattr(self, name)
+
+    def creator_rows(self, ids: np.ndarray | list[str] | str) -> np.ndarray:
+        """Rows of creator ``ids`` (-1 where unknown)."""
+        return _rows(self.creator_id, ids)
+
+    def brand_rows(self, ids: np.ndarray | list[str] | str) -> np.ndarray:
+        """Rows of brand ``ids`` (-1 where unknown)."""
+        return _rows(self.brand_id, ids)
+
+    def affinity(self, brand_rows: np.ndarray, creator_rows: np.ndarray) -> np.ndarray:
+        """True affinity of brand and creator rows, broadcast element-wise.
+
+        Equal-length 1-D arrays give one value per pair; ``affinity(b[:, None], c[None, :])``
+        gives a brands x creators block.
+
+        Examples
+        --------
+        >>> truth.affinity(np.array([0, 0]), np.array([3, 7]))      # doctest: +SKIP
+        array([ 1.92, -0.41])
+        """
+        b, c = np.broadcast_arrays(np.asarray(brand_rows, dtype=np.int64), np.asarray(creator_rows, dtype=np.int64))
+        shape = b.shape
+        b, c = b.ravel(), c.ravel()
+        out = np.empty(b.shape[0], dtype=np.float64)
+        for lo in range(0, b.shape[0], _BLOCK):
+            bb, cc = b[lo:lo + _BLOCK], c[lo:lo + _BLOCK]
+            out[lo:lo + _BLOCK] = affinity_score(
+                self.brand_category[bb], self.brand_market[bb], self.brand_latent[bb],
+                self.creator_primary[cc], self.creator_secondary[cc], self.creator_primary_weight[cc],
+                self.creator_market[cc], self.creator_latent[cc], self.cooperation[cc], self.category_top,
+            )
+        return out.reshape(shape)
+
+    def affinity_for_brand(self, brand_row: int) -> np.ndarray:
+        """True affinity of brand ``brand_row`` with every creator (one value per creator row)."""
+        creators = np.arange(self.n_creators)
+        return self.affinity(np.full(self.n_creators, int(brand_row)), creators)
+
+
+def _rows(keys: np.ndarray, ids: np.ndarray | list[str] | str) -> np.ndarray:
+    wanted = np.atleast_1d(np.asarray(ids))
+    if len(keys) == 0:
+        return np.full(wanted.shape, -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[pos] == wanted, pos, -1).astype(np.int64)
+
+
+_ARRAYS = tuple(f for f in Truth.__dataclass_fields__ if f != "meta")
+
+
+def write_truth(out_dir: Path | str, truth: Truth) -> Path:
+    """Write ``truth`` to ``out_dir/truth.npz`` (byte-identical for identical contents)."""
+    path = Path(out_dir) / TRUTH_FILENAME
+    arrays = {name: getattr(truth, name) for name in _ARRAYS}
+    arrays["format"] = np.array(TRUTH_FORMAT, dtype=np.int64)
+    arrays["meta_json"] = np.array(json.dumps(truth.meta, sort_keys=True))
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in arrays.items():
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
+    tmp.replace(path)
+    return path
+
+
+def load_truth(dataset_dir: Path | str) -> Truth | None:
+    """Read ``dataset_dir/truth.npz``; ``None`` when the folder has no truth file.
+
+    Raises
+    ------
+    DataError
+        The file exists but is not a truth file this version can read.
+    """
+    path = Path(dataset_dir) / TRUTH_FILENAME
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            fmt = int(npz["format"])
+            if fmt != TRUTH_FORMAT:
+                raise ValueError(f"truth format {fmt}, this version reads {TRUTH_FORMAT}")
+            values = {name: npz[name] for name in _ARRAYS}
+            meta = json.loads(str(npz["meta_json"]))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DataError([Problem(TRUTH_FILENAME, 0, None, f"unreadable truth file: {exc}")],
+                        summary=f"{path} is not a creatormatch truth file; regenerate the market") from None
+    return Truth(meta=meta, **values)

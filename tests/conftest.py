@@ -1,0 +1,42 @@
+"""Shared fixtures: paths to the hand-written datasets and a seeded random generator."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261127)
+
+
+@pytest.fixture
+def valid_dir() -> Path:
+    return DATA / "valid"
+
+
+@pytest.fixture
+def data_root() -> Path:
+    """``tests/data``: the hand-written datasets."""
+    return DATA
+
+
+@pytest.fixture
+def overlay(tmp_path: Path):
+    """Make a copy of ``tests/data/valid`` with the files of ``tests/data/<part>`` laid over it."""
+
+    def make(*parts: str) -> Path:
+        out = tmp_path / "dataset"
+        shutil.copytree(DATA / "valid", out)
+        for part in parts:
+            for f in (DATA / part).iterdir():
+                shutil.copy(f, out / f.name)
+        return out
+
+    return make
