@@ -41,6 +41,7 @@ class RawChunk:
     line: np.ndarray
     bad_width: list[tuple[int, int, list[str]]]  # (line, n_fields, fields) of records with the wrong width
     nul_lines: np.ndarray  # lines of records that contained a NUL byte (replaced by U+FFFD)
+    too_long: dict[str, tuple[np.ndarray, np.ndarray]]  # column -> (rows, lengths) of cells over the limit
 
 
 def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool]:
@@ -98,11 +99,14 @@ def read_header(path: Path) -> list[str]:
 
 
 def iter_chunks(path: Path, header: list[str], wanted: dict[str, int], has_nul: bool,
-                chunk_rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
+                limits: dict[str, int], chunk_rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
     """Yield the data records of ``path`` in chunks of string columns.
 
     ``wanted`` maps a column name to its position in the header.  Records whose field
-    count differs from the header's are returned in ``bad_width`` instead.
+    count differs from the header's are returned in ``bad_width`` instead.  A cell longer
+    than ``limits[column]`` characters is blanked and reported in ``too_long``: numpy
+    string columns are as wide as their widest cell, so one 100 MB cell must not widen
+    a million rows.
     """
     width = len(header)
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
@@ -133,12 +137,21 @@ def iter_chunks(path: Path, header: list[str], wanted: dict[str, int], has_nul: 
             if not rows and not bad:
                 return
             columns: dict[str, np.ndarray] = {}
+            too_long: dict[str, tuple[np.ndarray, np.ndarray]] = {}
             for name, j in wanted.items():
-                columns[name] = np.array([r[j] for r in rows], dtype=str) if rows else np.array([], dtype="U1")
+                cells = [r[j] for r in rows]
+                limit = limits[name]
+                if cells and max(map(len, cells)) > limit:
+                    lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+                    over = np.flatnonzero(lengths > limit)
+                    too_long[name] = (over, lengths[over])
+                    for i in over.tolist():
+                        cells[i] = ""
+                columns[name] = np.array(cells, dtype=str) if cells else np.array([], dtype="U1")
             line = np.array(starts, dtype=np.int64)
             nul = np.array(nul_lines, dtype=np.int64)
             nul_lines.clear()
-            yield RawChunk(columns, line, bad, nul)
+            yield RawChunk(columns, line, bad, nul, too_long)
             if len(rows) < chunk_rows:
                 return
 

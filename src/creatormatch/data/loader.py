@@ -36,6 +36,10 @@ __all__ = ["load_dataset", "LoadReport"]
 
 Progress = Callable[[str, int], None]
 _EMPTY = "required value is empty"
+#: Longest cell accepted per column kind, in characters (numpy string columns are as wide
+#: as their widest cell, so this bounds memory: 1M handles take at most 1M x 4 x 500 bytes).
+MAX_CHARS = {"id": 100, "ref": 100, "text": 500, "market": 100, "int": 100, "float": 100,
+             "date": 100, "datetime": 100, "status": 100}
 
 _PARSERS = {
     "int": _parse.parse_int,
@@ -211,7 +215,8 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     unsplit_keys: list[str] = []
     key_at = wanted[spec_.key]
     offset = 0
-    for chunk in iter_chunks(path, header, wanted, has_nul):
+    limits = {c.name: MAX_CHARS[c.kind] for c in spec_.columns}
+    for chunk in iter_chunks(path, header, wanted, has_nul, limits):
         n = len(chunk.line)
         for line, width, fields in chunk.bad_width:
             unsplit.append((line, f"has {width} field(s); the header has {len(header)}"))
@@ -226,6 +231,12 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
             if raw is None:
                 raw = np.full(n, "", dtype="U1")
             values, problems = _parse_column(col, raw)
+            if col.name in chunk.too_long:
+                rows, lengths = chunk.too_long[col.name]
+                problems = [(r[~np.isin(r, rows)], m) for r, m in problems]
+                found.append(_Found(rows + offset, col.name,
+                                    f"value is too long (at most {limits[col.name]} characters)",
+                                    lengths.astype(str)))
             parts[col.name].append(values)
             for rows, message in problems:
                 shown = None if message == _EMPTY else raw[rows]
