@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,16 +45,18 @@ class RawChunk:
     too_long: dict[str, tuple[np.ndarray, np.ndarray]]  # column -> (rows, lengths) of cells over the limit
 
 
-def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool]:
+def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool, bool]:
     """Verify ``path`` is UTF-8 (optionally with a BOM); feed its bytes to ``digest``.
 
-    Returns ``(n_bytes, has_nul)``.  Raises ``FileUnreadable`` at the first invalid byte,
+    Returns ``(n_bytes, has_nul, has_quote)``: without a quote character every record is
+    exactly one physical line, which lets ``iter_chunks`` take its fast path.  Raises ``FileUnreadable`` at the first invalid byte,
     naming its line.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines_before = 0
     size = 0
     has_nul = False
+    has_quote = False
     with path.open("rb") as fh:
         while True:
             block = fh.read(_BLOCK)
@@ -69,11 +72,12 @@ def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool]:
                     bad.hex(" "),
                 )) from None
             if final:
-                return size, has_nul
+                return size, has_nul, has_quote
             digest.update(block)
             size += len(block)
             lines_before += block.count(b"\n")
             has_nul = has_nul or b"\x00" in block
+            has_quote = has_quote or b'"' in block
 
 
 def _denul(lines: Iterator[str], nul_lines: list[int]) -> Iterator[str]:
@@ -99,14 +103,16 @@ def read_header(path: Path) -> list[str]:
 
 
 def iter_chunks(path: Path, header: list[str], wanted: dict[str, int], has_nul: bool,
-                limits: dict[str, int], chunk_rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
+                limits: dict[str, int], has_quote: bool = True,
+                chunk_rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
     """Yield the data records of ``path`` in chunks of string columns.
 
     ``wanted`` maps a column name to its position in the header.  Records whose field
     count differs from the header's are returned in ``bad_width`` instead.  A cell longer
     than ``limits[column]`` characters is blanked and reported in ``too_long``: numpy
     string columns are as wide as their widest cell, so one 100 MB cell must not widen
-    a million rows.
+    a million rows.  Without quotes in the file (``has_quote=False``) record ``i`` is on
+    line ``i + 2`` and records are pulled in bulk, several times faster.
     """
     width = len(header)
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
@@ -117,43 +123,62 @@ def iter_chunks(path: Path, header: list[str], wanted: dict[str, int], has_nul: 
             next(reader)
         except StopIteration:
             return
+        consumed = 1  # physical lines read so far (fast path only)
         while True:
-            rows: list[list[str]] = []
-            starts: list[int] = []
-            bad: list[tuple[int, int, list[str]]] = []
-            last = reader.line_num
             try:
-                for row in reader:
-                    if len(row) == width:
-                        rows.append(row)
-                        starts.append(last + 1)
-                    elif row:  # a blank line is no record
-                        bad.append((last + 1, len(row), row))
-                    last = reader.line_num
-                    if len(rows) >= chunk_rows:
-                        break
+                if has_quote:
+                    rows, starts = _take_tracking_lines(reader, chunk_rows)
+                else:
+                    rows = list(itertools.islice(reader, chunk_rows))
+                    starts = np.arange(consumed + 1, consumed + 1 + len(rows), dtype=np.int64)
+                    consumed += len(rows)
             except csv.Error as exc:
                 raise FileUnreadable(Problem(path.name, reader.line_num, None, f"not valid CSV: {exc}")) from None
-            if not rows and not bad:
+            if not rows:
                 return
+            n_taken = len(rows)
+            widths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+            bad: list[tuple[int, int, list[str]]] = []
+            good = widths == width
+            if not good.all():
+                for i in np.flatnonzero(~good & (widths > 0)).tolist():  # a blank line is no record
+                    bad.append((int(starts[i]), int(widths[i]), rows[i]))
+                keep = np.flatnonzero(good)
+                rows = [rows[i] for i in keep.tolist()]
+                starts = starts[keep]
+            fields = list(zip(*rows)) if rows else [()] * width
             columns: dict[str, np.ndarray] = {}
             too_long: dict[str, tuple[np.ndarray, np.ndarray]] = {}
             for name, j in wanted.items():
-                cells = [r[j] for r in rows]
+                cells = fields[j]
                 limit = limits[name]
                 if cells and max(map(len, cells)) > limit:
                     lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
                     over = np.flatnonzero(lengths > limit)
                     too_long[name] = (over, lengths[over])
+                    cells = list(cells)
                     for i in over.tolist():
                         cells[i] = ""
                 columns[name] = np.array(cells, dtype=str) if cells else np.array([], dtype="U1")
-            line = np.array(starts, dtype=np.int64)
             nul = np.array(nul_lines, dtype=np.int64)
             nul_lines.clear()
-            yield RawChunk(columns, line, bad, nul, too_long)
-            if len(rows) < chunk_rows:
+            yield RawChunk(columns, starts, bad, nul, too_long)
+            if n_taken < chunk_rows:
                 return
+
+
+def _take_tracking_lines(reader: "csv._reader", n: int) -> tuple[list[list[str]], np.ndarray]:
+    """Up to ``n`` records and the line each starts on (quoted fields may span lines)."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    last = reader.line_num
+    for row in reader:
+        rows.append(row)
+        starts.append(last + 1)
+        last = reader.line_num
+        if len(rows) >= n:
+            break
+    return rows, np.array(starts, dtype=np.int64)
 
 
 def raw_records(path: Path, lines: set[int]) -> dict[int, str]:

@@ -190,7 +190,7 @@ def load_dataset(root: str | Path, *, lenient: bool = False, rejects_path: str |
 def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: LoadReport,
                progress: Progress | None) -> _FileState:
     digest.update(spec_.filename.encode())
-    size, has_nul = check_encoding(path, digest)
+    size, has_nul, has_quote = check_encoding(path, digest)
     if size == 0:
         raise FileUnreadable(Problem(path.name, 0, None, "file is empty; expected a header row and data rows"))
     header = [h.strip() for h in read_header(path)]
@@ -216,7 +216,7 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     key_at = wanted[spec_.key]
     offset = 0
     limits = {c.name: MAX_CHARS[c.kind] for c in spec_.columns}
-    for chunk in iter_chunks(path, header, wanted, has_nul, limits):
+    for chunk in iter_chunks(path, header, wanted, has_nul, limits, has_quote):
         n = len(chunk.line)
         for line, width, fields in chunk.bad_width:
             unsplit.append((line, f"has {width} field(s); the header has {len(header)}"))
