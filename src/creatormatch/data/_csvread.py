@@ -13,7 +13,7 @@ import csv
 import hashlib
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,20 +43,34 @@ class RawChunk:
     bad_width: list[tuple[int, int, list[str]]]  # (line, n_fields, fields) of records with the wrong width
     nul_lines: np.ndarray  # lines of records that contained a NUL byte (replaced by U+FFFD)
     too_long: dict[str, tuple[np.ndarray, np.ndarray]]  # column -> (rows, lengths) of cells over the limit
+    typed: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # already parsed: (values, empty)
 
 
-def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool, bool]:
+@dataclass
+class FileScan:
+    """What the byte-level pass learned about a file."""
+
+    size: int
+    has_nul: bool
+    has_quote: bool
+    has_blank_line: bool
+
+    @property
+    def one_record_per_line(self) -> bool:
+        """Record ``i`` is exactly line ``i + 2`` (no quotes, no NULs, no blank lines)."""
+        return not (self.has_quote or self.has_nul or self.has_blank_line)
+
+
+def check_encoding(path: Path, digest: "hashlib._Hash") -> FileScan:
     """Verify ``path`` is UTF-8 (optionally with a BOM); feed its bytes to ``digest``.
 
-    Returns ``(n_bytes, has_nul, has_quote)``: without a quote character every record is
-    exactly one physical line, which lets ``iter_chunks`` take its fast path.  Raises ``FileUnreadable`` at the first invalid byte,
-    naming its line.
+    Raises ``FileUnreadable`` at the first invalid byte, naming its line.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines_before = 0
     size = 0
-    has_nul = False
-    has_quote = False
+    has_nul = has_quote = has_blank = False
+    previous_end = b"\n"  # a file starting with a blank line has one too
     with path.open("rb") as fh:
         while True:
             block = fh.read(_BLOCK)
@@ -72,12 +86,15 @@ def check_encoding(path: Path, digest: "hashlib._Hash") -> tuple[int, bool, bool
                     bad.hex(" "),
                 )) from None
             if final:
-                return size, has_nul, has_quote
+                return FileScan(size, has_nul, has_quote, has_blank)
             digest.update(block)
             size += len(block)
             lines_before += block.count(b"\n")
             has_nul = has_nul or b"\x00" in block
             has_quote = has_quote or b'"' in block
+            joined = previous_end[-2:] + block
+            has_blank = has_blank or b"\n\n" in joined or b"\n\r\n" in joined or b"\r\r" in joined
+            previous_end = block[-2:]
 
 
 def _denul(lines: Iterator[str], nul_lines: list[int]) -> Iterator[str]:

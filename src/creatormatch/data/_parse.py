@@ -7,6 +7,8 @@ boolean mask of cells that could not be parsed.  Emptiness is handled by the cal
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .contract import STATUSES
@@ -106,19 +108,24 @@ def parse_datetime(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if flagged.any():
         vals = vals.copy()
         vals[flagged], offset[flagged] = _split_offsets(vals[flagged])
-    # numpy reads 'NaT' (any case) as not-a-time and accepts odd forms; require a real date
-    shape_ok = (np.char.str_len(vals) >= 10) & (np.char.upper(vals) != "NAT")
+    # numpy reads 'NaT' as not-a-time, reads other zones with a warning, and cannot encode
+    # non-ASCII: only digits and the ISO separators reach it
+    shape_ok = (np.char.str_len(vals) >= 10) & _only_chars(vals, _ISO_CHARS)
     parsed = np.full(vals.shape, np.datetime64("NaT"), dtype="datetime64[s]")
     ok = shape_ok.copy()
     try:
-        parsed[shape_ok] = vals[shape_ok].astype("datetime64[s]")
-    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed[shape_ok] = vals[shape_ok].astype("datetime64[s]")
+    except (ValueError, UserWarning, DeprecationWarning):
         ok[:] = False
         for i in np.flatnonzero(shape_ok).tolist():  # only on a chunk that has a bad cell
             try:
-                parsed[i] = np.datetime64(str(vals[i]), "s")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")
+                    parsed[i] = np.datetime64(str(vals[i]), "s")
                 ok[i] = True
-            except ValueError:
+            except (ValueError, UserWarning, DeprecationWarning):
                 pass
     parsed = parsed - offset.astype("timedelta64[s]")
     ok &= ~np.isnat(parsed)
@@ -127,6 +134,19 @@ def parse_datetime(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out[filled] = parsed
     bad[filled] = ~ok
     return out, bad
+
+
+_ISO_CHARS = np.array(sorted(map(ord, "0123456789-:T .")), dtype=np.uint32)
+
+
+def _only_chars(vals: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Cells made only of ``allowed`` characters (given as sorted code points)."""
+    if len(vals) == 0:
+        return np.zeros(0, bool)
+    width = max(vals.dtype.itemsize // 4, 1)
+    codes = np.ascontiguousarray(vals).view(np.uint32).reshape(len(vals), width)
+    pos = np.minimum(np.searchsorted(allowed, codes), len(allowed) - 1)
+    return ((allowed[pos] == codes) | (codes == 0)).all(axis=1)
 
 
 def parse_status(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

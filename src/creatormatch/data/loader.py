@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import DataError, Problem, UsageError
 from . import _parse
+from . import _arrowread
 from ._csvread import FileUnreadable, check_encoding, iter_chunks, raw_records, read_header
 from .contract import FILES, SPECS, Column, FileSpec
 from .dataset import MISSING_INT, Dataset, Table
@@ -190,8 +191,8 @@ def load_dataset(root: str | Path, *, lenient: bool = False, rejects_path: str |
 def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: LoadReport,
                progress: Progress | None) -> _FileState:
     digest.update(spec_.filename.encode())
-    size, has_nul, has_quote = check_encoding(path, digest)
-    if size == 0:
+    scan = check_encoding(path, digest)
+    if scan.size == 0:
         raise FileUnreadable(Problem(path.name, 0, None, "file is empty; expected a header row and data rows"))
     header = [h.strip() for h in read_header(path)]
     seen: set[str] = set()
@@ -216,7 +217,15 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     key_at = wanted[spec_.key]
     offset = 0
     limits = {c.name: MAX_CHARS[c.kind] for c in spec_.columns}
-    for chunk in iter_chunks(path, header, wanted, has_nul, limits, has_quote):
+    chunks = None
+    if scan.one_record_per_line and _arrowread.available():
+        try:
+            chunks = list(_arrowread.read_chunks(path, header, spec_, wanted, limits))
+        except _arrowread.UseSlowPath:
+            chunks = None
+    if chunks is None:
+        chunks = iter_chunks(path, header, wanted, scan.has_nul, limits, scan.has_quote)
+    for chunk in chunks:
         n = len(chunk.line)
         for line, width, fields in chunk.bad_width:
             unsplit.append((line, f"has {width} field(s); the header has {len(header)}"))
@@ -227,6 +236,13 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
             rows = rows[rows >= 0]
             found.append(_Found(rows + offset, None, "contains a NUL byte", None))
         for col in spec_.columns:
+            if col.name in chunk.typed:
+                values, empty = chunk.typed[col.name]
+                problems = _check_typed(col, values, empty)
+                parts[col.name].append(values)
+                for rows, message in problems:
+                    found.append(_Found(rows + offset, col.name, message, _shown(values[rows], empty[rows])))
+                continue
             raw = chunk.columns.get(col.name)
             if raw is None:
                 raw = np.full(n, "", dtype="U1")
@@ -286,6 +302,41 @@ def _parse_column(col: Column, raw: np.ndarray) -> tuple[np.ndarray, list[tuple[
             if high.any():
                 problems.append((np.flatnonzero(high), f"above {col.max:g}"))
     return values, problems
+
+
+def _check_typed(col: Column, values: np.ndarray, empty: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """The checks of ``_parse_column`` for a column the fast path already parsed."""
+    problems: list[tuple[np.ndarray, str]] = []
+    if col.required and empty.any():
+        problems.append((np.flatnonzero(empty), _EMPTY))
+    if col.kind in ("date", "datetime"):
+        bad = ~empty & (np.isnat(values) | (values < _parse._MIN_TIME) | (values >= _parse._MAX_TIME))
+        if bad.any():
+            problems.append((np.flatnonzero(bad), _WHAT[col.kind]))
+            values[bad] = np.datetime64("NaT")
+        return problems
+    if col.kind == "float":
+        bad = ~empty & ~np.isfinite(values)
+        if bad.any():
+            problems.append((np.flatnonzero(bad), _WHAT["float"]))
+            values[bad] = np.nan
+    ok = ~empty & ((np.isfinite(values)) if col.kind == "float" else True)
+    if col.min is not None:
+        low = ok & (values < col.min)
+        if low.any():
+            problems.append((np.flatnonzero(low), "negative value" if col.min == 0 else f"below {col.min:g}"))
+    if col.max is not None:
+        high = ok & (values > col.max)
+        if high.any():
+            problems.append((np.flatnonzero(high), f"above {col.max:g}"))
+    return problems
+
+
+def _shown(values: np.ndarray, empty: np.ndarray) -> np.ndarray | None:
+    """How a parsed value is shown in a problem message ('' for an empty cell)."""
+    if empty.all():
+        return None
+    return np.where(empty, "", values.astype(str))
 
 
 def _concat(chunks: list[np.ndarray], col: Column) -> np.ndarray:
