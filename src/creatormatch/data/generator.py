@@ -104,7 +104,7 @@ NICHE_SIBLING_SHARE = 0.5
 # Hidden traits.
 COOPERATION_BETA = (2.2, 1.8)
 CONSISTENCY_BETA = (2.5, 2.0)
-DILIGENCE_BETA = (1.1, 1.3)
+DILIGENCE_BETA = (1.0, 1.2)
 CONTENT_VOLUME_SIGMA = 0.7          # log-sd of the videos/day rate around the market scale
 CONTENT_SUCCESS_SIGMA = 0.55        # log-sd of the view / engagement multiplier
 SALES_CONVERSION_SIGMA = 0.6        # log-sd of the orders-per-view multiplier
@@ -126,7 +126,7 @@ REPEAT_MIN_RATING = 4
 HOME_MARKET_SHARE = 0.92
 SELECTION_MODES = np.array([0.5, 0.3, 0.2])  # category fit, popularity, uniform
 CATEGORY_WEIGHT_EXP, POPULARITY_WEIGHT_EXP = 0.25, 0.5
-JOIN_RETRIES = 4
+PICK_ROUNDS = 6
 # Outcomes.
 RESPONSE_WINDOW_HOURS = 168
 RESPOND_BASE, RESPOND_SLOPE = 0.20, 0.75
@@ -141,7 +141,7 @@ FEE_SIGMA = 0.15
 VIEWS_SCALE, VIEWS_EXPONENT, VIEWS_SIGMA = 0.5, 0.9, 0.9
 LIKE_RATE, COMMENT_RATE, SHARE_RATE, ENGAGEMENT_SIGMA = 0.05, 0.03, 0.004, 0.3
 ORDER_NOISE_SIGMA = 0.3
-SHOPPABLE_BASE, SHOPPABLE_SLOPE = 0.03, 0.94
+SHOPPABLE_BASE, SHOPPABLE_SLOPE = 0.02, 0.96
 CADENCE_SHAPE_BASE, CADENCE_SHAPE_SLOPE = 0.25, 8.0
 MIN_ORGANIC_SHARE = 0.25
 
@@ -518,7 +518,6 @@ class _CreatorPicker:
         self.popular = _GroupSampler(creators.market, f ** POPULARITY_WEIGHT_EXP, len(MARKETS))
         self.popular_any = _GroupSampler(zeros, f ** POPULARITY_WEIGHT_EXP, 1)
         self.uniform = _GroupSampler(creators.market, np.ones(len(creators)), len(MARKETS))
-        self.uniform_any = _GroupSampler(zeros, np.ones(len(creators)), 1)
 
     def pick(self, rng: np.random.Generator, brand_market: np.ndarray, category: np.ndarray) -> np.ndarray:
         n = brand_market.shape[0]
@@ -534,6 +533,17 @@ class _CreatorPicker:
         out = np.where(out < 0, self.uniform.draw(rng, market), out)
         out = _fill(out, self.popular_any.draw(rng, zero))   # market without creators
         return out
+
+
+def _duplicate(camp: np.ndarray, creator: np.ndarray, n_creators: int) -> np.ndarray:
+    """Mask of slots whose creator already holds an earlier slot of the same campaign."""
+    dup = np.zeros(camp.shape[0], dtype=bool)
+    filled = np.flatnonzero(creator >= 0)
+    key = camp[filled].astype(np.int64) * n_creators + creator[filled]
+    _, first_seen = np.unique(key, return_index=True)
+    dup[filled] = True
+    dup[filled[first_seen]] = False
+    return dup
 
 
 def _draw_collaborations(rng: np.random.Generator, creators: _Creators, brands: _Brands,
@@ -561,17 +571,18 @@ def _draw_collaborations(rng: np.random.Generator, creators: _Creators, brands: 
 
         # repeat invitations: a creator who completed well for this brand in an earlier period
         known = pool_time < p * PERIOD_DAYS * DAY
-        order = np.argsort(pool_brand[known], kind="stable")
-        pb, pc = pool_brand[known][order], pool_creator[known][order]
+        pair = np.unique(pool_brand[known] * len(creators) + pool_creator[known])  # sorted by brand
+        pb, pc = pair // len(creators), pair % len(creators)
         count = np.bincount(pb, minlength=nb)
         first = np.concatenate(([0], np.cumsum(count)[:-1]))
         repeat = (rng.random(n) < REPEAT_SHARE) & (count[brand] > 0)
         slot = first[brand] + (rng.random(n) * count[brand]).astype(np.int64)
         creator = np.where(repeat, pc[np.minimum(slot, max(len(pc) - 1, 0))] if len(pc) else -1, -1)
 
-        # new creators, redrawn when the creator had not joined yet at the invitation time
+        # new creators; a pick is redrawn when the creator had not joined yet at the
+        # invitation time or is already invited to the same campaign
         todo = ~repeat
-        for _ in range(JOIN_RETRIES):
+        for _ in range(PICK_ROUNDS):
             idx = np.flatnonzero(todo)
             if idx.size == 0:
                 break
@@ -579,11 +590,9 @@ def _draw_collaborations(rng: np.random.Generator, creators: _Creators, brands: 
             ok = creators.joined_day[got] * DAY <= invited[idx]
             creator[idx[ok]] = got[ok]
             todo[idx[ok]] = False
-        keep = creator >= 0
-        # one invitation per creator and campaign
-        key = camp[keep].astype(np.int64) * len(creators) + creator[keep]
-        _, first_seen = np.unique(key, return_index=True)
-        rows = np.flatnonzero(keep)[np.sort(first_seen)]
+            todo |= _duplicate(camp, creator, len(creators))
+            creator[todo] = -1
+        rows = np.flatnonzero(creator >= 0)
         part = _outcomes(rng, camp[rows], brand[rows], creator[rows], invited[rows], creators, brands,
                          campaigns, tax, end)
         parts.append(part)
@@ -963,11 +972,14 @@ class _Stages:
         acc = np.concatenate(([0.0], np.cumsum([self.WEIGHTS[k] for k in names]))) / total
         self.offset = dict(zip(names, acc[:-1]))
         self.width = {k: self.WEIGHTS[k] / total for k in names}
+        self.done = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
         if self.callback is not None:
             overall = self.offset[stage] + self.width[stage] * min(max(fraction, 0.0), 1.0)
-            self.callback(stage, float(min(overall, 1.0)))
+            # never step back (rounding at stage boundaries); the last stage reports exactly 1
+            self.done = 1.0 if stage == "done" else max(self.done, min(overall, 1.0))
+            self.callback(stage, float(self.done))
 
 
 def _budgets(rng: np.random.Generator, campaigns: _Campaigns, collabs: _Collabs, products: _Products) -> np.ndarray:
