@@ -1,0 +1,421 @@
+"""Market-scale benchmark harness: time and peak memory of every stage at sizes S, M and L.
+
+Usage::
+
+    python benchmarks/run.py --sizes S,M,L [--workdir /tmp/cm-bench] [--out BENCHMARKS.md]
+    python benchmarks/run.py --sizes S --quick          # the smoke run the test suite does
+
+Each stage runs in its own process (``--stage NAME``) so its peak RSS is its own.  A stage
+process first restores the dataset from a pickle written by the ``load`` stage (set-up, not
+timed), then times only its stage.  Side-by-side ratios are measured in the same process on
+the same data, so machine noise cancels.  Results go to ``BENCHMARKS.md`` (a table per size)
+and ``benchmarks/results.json``.  See ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import pickle
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+SIZES = {  # creators, brands
+    "S": (10_000, 1_000),
+    "M": (100_000, 10_000),
+    "L": (1_000_000, 100_000),
+}
+STAGES = ["load", "indices", "centrality", "mf", "build", "save_load", "match", "evaluate"]
+MF_FACTORS, MF_ITERATIONS = 64, 15
+REPO = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def _dataset(work: Path):
+    with (work / "dataset.pkl").open("rb") as fh:
+        return pickle.load(fh)
+
+
+def _params(**kw):
+    from creatormatch.recommend import MatchParams
+
+    return MatchParams(factors=MF_FACTORS, iterations=MF_ITERATIONS, **kw)
+
+
+# ---------------------------------------------------------------- stages (each in its own process)
+
+
+def stage_load(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    from creatormatch.data import load_dataset
+
+    seconds, ds = _timed(lambda: load_dataset(data))
+    rows = {name: len(t) for name, t in ds.tables.items() if name not in ds.derived}
+    with (work / "dataset.pkl").open("wb") as fh:
+        pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    out: dict[str, Any] = {"seconds": seconds, "rows": rows,
+                           "mb_per_s": sum(p.stat().st_size for p in data.glob("*.csv")) / 1e6 / seconds}
+    if not quick and rows["creators"] <= 100_000:
+        # a plain reader of the same files: csv.reader, every cell kept as a Python string
+        import csv
+
+        def plain() -> int:
+            n = 0
+            for f in sorted(data.glob("*.csv")):
+                with f.open(newline="", encoding="utf-8") as fh:
+                    n += len(list(csv.reader(fh)))
+            return n
+
+        base, _ = _timed(plain)
+        out["plain_csv_seconds"] = base
+        out["ratio_plain_over_ours"] = base / seconds
+    return out
+
+
+def stage_indices(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    from creatormatch.indices import compute_indices
+
+    ds = _dataset(work)
+    seconds, _ = _timed(lambda: compute_indices(ds))
+    return {"seconds": seconds}
+
+
+def stage_centrality(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    from creatormatch.graph.build import build_market_graph
+    from creatormatch.graph.centrality import global_pagerank
+    from creatormatch.graph.pagerank import pagerank
+    from creatormatch.graph.walk import TypedWalk
+    from creatormatch.recommend.confidence import confidence_matrix
+    from creatormatch.recommend.model import graph_collaboration_weights
+
+    ds = _dataset(work)
+    p = _params()
+    t_graph, graph = _timed(lambda: build_market_graph(
+        ds, collaboration_weights=graph_collaboration_weights(confidence_matrix(ds, p))))
+    t_pr, _ = _timed(lambda: global_pagerank(graph, alpha=p.pagerank_alpha))
+    walk = TypedWalk(graph)
+    rng = np.random.default_rng(0)
+    brands = rng.choice(ds.n_brands, size=min(200 if not quick else 20, ds.n_brands), replace=False)
+    market = ds.creators["market"]
+    scopes = {m: walk.scope(np.flatnonzero(market == m), key=m) for m in np.unique(market)}
+    times = []
+    for b in brands.tolist():
+        scope = scopes.get(str(ds.brands["market"][b]))
+        if scope is None or walk.degree["brand"][b] == 0:
+            continue
+        t, _ = _timed(lambda: walk.scores("brand", b, scope, alpha=p.graph_alpha, steps=p.graph_steps))
+        times.append(t * 1000)
+    adj = graph.adjacency()
+    out: dict[str, Any] = {
+        "seconds": t_graph + t_pr, "graph_build_seconds": t_graph, "pagerank_seconds": t_pr,
+        "nodes": int(adj.shape[0]), "edges": int(adj.nnz),
+        "brand_graph_ms_p50": float(np.percentile(times, 50)) if times else None,
+        "brand_graph_ms_p99": float(np.percentile(times, 99)) if times else None,
+    }
+    if not quick and ds.n_creators <= 100_000:
+        import networkx as nx
+
+        t_nx_build, g = _timed(lambda: nx.from_scipy_sparse_array(adj, create_using=nx.DiGraph))
+        ours_t, ours = _timed(lambda: pagerank(adj, alpha=0.85, tol=1e-6))
+        nx_t, ref = _timed(lambda: nx.pagerank(g, alpha=0.85, tol=1e-6))
+        ref_arr = np.array([ref[i] for i in range(adj.shape[0])])
+        out.update(networkx_pagerank_seconds=nx_t, networkx_graph_build_seconds=t_nx_build,
+                   our_pagerank_seconds=ours_t, ratio_networkx_over_ours=nx_t / ours_t,
+                   pagerank_max_abs_diff=float(np.abs(ref_arr - ours).max()))
+    return out
+
+
+def stage_mf(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    import implicit
+    from threadpoolctl import threadpool_limits
+
+    from creatormatch.recommend.confidence import confidence_matrix
+    from creatormatch.recommend.mf import fit_factors
+
+    ds = _dataset(work)
+    p = _params()
+    t_conf, conf = _timed(lambda: confidence_matrix(ds, p))
+    t_fit, _ = _timed(lambda: fit_factors(conf, p))
+
+    def bare() -> None:
+        with threadpool_limits(1, "blas"):
+            model = implicit.als.AlternatingLeastSquares(
+                factors=p.factors, regularization=p.regularization, alpha=p.alpha,
+                iterations=p.iterations, random_state=p.random_state, use_gpu=False)
+            model.fit(conf, show_progress=False)
+
+    t_bare, _ = _timed(bare)
+    return {"seconds": t_conf + t_fit, "confidence_seconds": t_conf, "fit_seconds": t_fit,
+            "bare_implicit_fit_seconds": t_bare, "ratio_ours_over_bare": (t_conf + t_fit) / t_bare,
+            "nnz": int(conf.nnz), "factors": p.factors, "iterations": p.iterations}
+
+
+def stage_build(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    """The whole build a planner runs: load + validate + indices + centrality + MF + save."""
+    from creatormatch.data import load_dataset
+    from creatormatch.recommend import Matcher
+
+    steps: dict[str, float] = {}
+    last = [time.perf_counter(), "start"]
+
+    def progress(message: str) -> None:
+        now = time.perf_counter()
+        steps[last[1]] = steps.get(last[1], 0.0) + now - last[0]
+        last[0], last[1] = now, message
+
+    t0 = time.perf_counter()
+    ds = load_dataset(data)
+    t_load = time.perf_counter() - t0
+    last[0] = time.perf_counter()
+    matcher = Matcher.from_dataset(ds, _params(), progress=progress)
+    progress("save")
+    path = matcher.save(work / "model.npz")
+    progress("done")
+    steps.pop("start", None)
+    steps.pop("done", None)
+    total = time.perf_counter() - t0
+    return {"seconds": total, "load_seconds": t_load, "steps": steps,
+            "model_mib": path.stat().st_size / 2**20}
+
+
+def stage_save_load(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    from creatormatch.recommend import Matcher
+
+    t_load, matcher = _timed(lambda: Matcher.load(work / "model.npz"))
+    t_save, _ = _timed(lambda: matcher.save(work / "model-copy.npz"))
+    (work / "model-copy.npz").unlink()
+    return {"seconds": t_save + t_load, "save_seconds": t_save, "load_seconds": t_load}
+
+
+def stage_match(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    import implicit
+    from threadpoolctl import threadpool_limits
+
+    from creatormatch.recommend import Matcher
+
+    t_load, matcher = _timed(lambda: Matcher.load(work / "model.npz"))
+    t_warm, _ = _timed(matcher.warm_up)
+    rng = np.random.default_rng(1)
+    n_brands = len(matcher.brand["id"])
+    brands = rng.choice(n_brands, size=min(1000 if not quick else 50, n_brands), replace=False)
+    times = []
+    for b in brands.tolist():
+        t, _ = _timed(lambda: matcher.match(b, top=10))
+        times.append(t * 1000)
+    # bare implicit recommend on the same brands and matrix (no filters, no blend, no reasons)
+    f = matcher.model.factors
+    conf = matcher.model.confidence
+    import scipy.sparse as sp
+
+    user_items = sp.csr_matrix(conf)
+    model = implicit.cpu.als.AlternatingLeastSquares(factors=f.brand.shape[1])
+    model.user_factors = np.ascontiguousarray(f.brand, dtype=np.float32)
+    model.item_factors = np.ascontiguousarray(f.creator, dtype=np.float32)
+    bare = []
+    with threadpool_limits(1, "blas"):
+        for b in brands.tolist():
+            t, _ = _timed(lambda: model.recommend(b, user_items[b], N=10))
+            bare.append(t * 1000)
+    p50, p99 = float(np.percentile(times, 50)), float(np.percentile(times, 99))
+    return {"seconds": float(np.sum(times)) / 1000, "model_load_seconds": t_load, "warm_up_seconds": t_warm,
+            "brands": len(times), "match_ms_p50": p50, "match_ms_p99": p99,
+            "bare_recommend_ms_p50": float(np.percentile(bare, 50)),
+            "ratio_match_over_bare_p50": p50 / float(np.percentile(bare, 50))}
+
+
+def stage_evaluate(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    from creatormatch.evaluate import run_evaluation
+
+    ds = _dataset(work)
+    models = ["popularity", "als", "graph", "blend"] if not quick else ["popularity", "blend"]
+    seconds, result = _timed(lambda: run_evaluation(ds, models=models, ks=[10], tune=False))
+    return {"seconds": seconds, "models": models,
+            "ndcg@10": {m: result["models"][m]["ndcg@10"] for m in models}}
+
+
+STAGE_FUNCS: dict[str, Callable[[Path, Path, bool], dict[str, Any]]] = {
+    "load": stage_load, "indices": stage_indices, "centrality": stage_centrality, "mf": stage_mf,
+    "build": stage_build, "save_load": stage_save_load, "match": stage_match, "evaluate": stage_evaluate,
+}
+
+
+def run_stage(stage: str, data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    result = STAGE_FUNCS[stage](data, work, quick)
+    result["peak_rss_mib"] = _peak_rss_mib()
+    return result
+
+
+# ---------------------------------------------------------------- driver
+
+
+def generate(size: str, workdir: Path, seed: int) -> Path:
+    from creatormatch.data.generator import generate_market
+
+    n_creators, n_brands = SIZES[size]
+    out = workdir / f"market-{size}"
+    if (out / "creators.csv").is_file():
+        return out
+    print(f"[{size}] generating {n_creators:,} creators, {n_brands:,} brands ...", file=sys.stderr, flush=True)
+    generate_market(out, n_creators, n_brands, seed)
+    return out
+
+
+def spawn(stage: str, data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    out = work / f"{stage}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage, "--data", str(data),
+           "--work", str(work), "--result", str(out)] + (["--quick"] if quick else [])
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"], "wall_seconds": wall}
+    result = json.loads(out.read_text())
+    result["wall_seconds"] = wall
+    return result
+
+
+def machine() -> dict[str, Any]:
+    import importlib.metadata as md
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = {}
+    for pkg in ("creatormatch", "numpy", "scipy", "implicit", "networkx", "pyarrow", "neo4j"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem, 1), "python": platform.python_version(),
+            "versions": versions}
+
+
+def exponents(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Scaling exponent e of time ~ size^e between consecutive sizes (size = creators)."""
+    out: dict[str, dict[str, float]] = {}
+    sizes = [s for s in ("S", "M", "L") if s in results]
+    for a, b in zip(sizes, sizes[1:]):
+        ratio = SIZES[b][0] / SIZES[a][0]
+        for stage in STAGES:
+            ta = results[a].get(stage, {}).get("seconds")
+            tb = results[b].get(stage, {}).get("seconds")
+            if ta and tb and ta > 0:
+                out.setdefault(stage, {})[f"{a}->{b}"] = math.log(tb / ta) / math.log(ratio)
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+    return str(v)
+
+
+def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str, Any]],
+                   exps: dict[str, dict[str, float]]) -> None:
+    lines = ["# Benchmarks", "",
+             "Measured by `python benchmarks/run.py` on this machine (see benchmarks/README.md). "
+             "Each stage ran in its own process; peak RSS is that process's maximum resident set "
+             "(it includes restoring the dataset the stage needs).", "",
+             f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, Python {info['python']}. "
+             "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".", ""]
+    for size, res in results.items():
+        c, b = SIZES[size]
+        rows = res.get("load", {}).get("rows", {})
+        lines += [f"## Size {size}: {c:,} creators, {b:,} brands", ""]
+        if rows:
+            lines += ["Rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()), ""]
+        lines += ["| stage | seconds | peak RSS (MiB) | scaling exponent | details |", "|---|---|---|---|---|"]
+        for stage in STAGES:
+            r = res.get(stage)
+            if r is None:
+                continue
+            if "error" in r:
+                lines.append(f"| {stage} | failed | — | — | {' '.join(r['error'])} |")
+                continue
+            exp = "; ".join(f"{k}: {v:.2f}" for k, v in exps.get(stage, {}).items() if k.endswith(size))
+            details = ", ".join(f"{k}={_fmt(v)}" for k, v in r.items()
+                                if k not in ("seconds", "peak_rss_mib", "rows", "wall_seconds") and not isinstance(v, dict))
+            nested = "; ".join(f"{k}: " + ", ".join(f"{kk} {_fmt(vv)}" for kk, vv in v.items())
+                               for k, v in r.items() if isinstance(v, dict) and k != "rows")
+            lines.append(f"| {stage} | {_fmt(r['seconds'])} | {_fmt(r['peak_rss_mib'])} | {exp or '—'} | "
+                         f"{details}{'; ' + nested if nested else ''} |")
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="S,M", help="comma-separated sizes among S, M, L (default S,M)")
+    ap.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/creatormatch-bench"))
+    ap.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    ap.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--quick", action="store_true", help="fewer brands, no side-by-side baselines (smoke test)")
+    ap.add_argument("--stage", help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.stage:  # child process
+        result = run_stage(args.stage, args.data, args.work, args.quick)
+        args.result.write_text(json.dumps(result, indent=2, default=float))
+        return 0
+
+    stages = [s for s in args.stages.split(",") if s]
+    results: dict[str, dict[str, Any]] = {}
+    if args.json.is_file():  # keep sizes measured in earlier runs
+        results = json.loads(args.json.read_text()).get("results", {})
+    for size in [s.strip().upper() for s in args.sizes.split(",")]:
+        data = generate(size, args.workdir, args.seed)
+        work = args.workdir / f"work-{size}"
+        work.mkdir(parents=True, exist_ok=True)
+        results.setdefault(size, {})
+        for stage in stages:
+            print(f"[{size}] {stage} ...", file=sys.stderr, flush=True)
+            results[size][stage] = spawn(stage, data, work, args.quick)
+            r = results[size][stage]
+            print(f"[{size}] {stage}: " + (f"{r['seconds']:.2f} s, peak {r['peak_rss_mib']:.0f} MiB"
+                                          if "error" not in r else f"FAILED {r['error']}"), file=sys.stderr, flush=True)
+    results = {s: results[s] for s in ("S", "M", "L") if s in results}
+    info = machine()
+    exps = exponents(results)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": info, "results": results, "exponents": exps}, indent=2, default=float))
+    write_markdown(args.out, info, results, exps)
+    failed = [(s, st) for s, r in results.items() for st, v in r.items() if "error" in v]
+    print(f"wrote {args.out} and {args.json}" + (f"; FAILED stages: {failed}" if failed else ""), file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
