@@ -17,6 +17,10 @@ from ._common import GuardedGroup, run_guarded
 COMMAND_MODULES = (
     "datacmds",
     "generate",
+    "scores",
+    "matchcmds",
+    "evaluate",
+    "neo4jcmds",
 )
 
 

@@ -37,9 +37,11 @@ class Prepared:
     video_creator: np.ndarray     # int64 creator row per video (empty without videos.csv)
     video_category: np.ndarray    # int64 category row of the video's product, -1 if none
     shoppable: np.ndarray         # bool per video: it features a product
+    own: np.ndarray               # bool per video: the creator's own feed (not a collaboration deliverable)
     n_videos: np.ndarray          # int64 videos per creator
-    sorted_video_creator: np.ndarray  # creator row of the videos sorted by (creator, posted_at)
-    sorted_video_seconds: np.ndarray  # their posted_at, seconds since ``video_start``
+    n_own: np.ndarray             # int64 own-feed videos per creator
+    sorted_own_creator: np.ndarray  # creator row of the own-feed videos sorted by (creator, posted_at)
+    sorted_own_seconds: np.ndarray  # their posted_at, seconds since ``video_start``
     video_start: np.datetime64    # first posted_at in videos.csv (NaT without videos)
     video_end: np.datetime64      # last posted_at in videos.csv
     window_days: np.ndarray       # float64 per creator: days the creator was observable in videos.csv
@@ -68,38 +70,62 @@ def prepare(dataset: Dataset) -> Prepared:
             video_category = np.where(shoppable, prod_cat[np.maximum(product, 0)], -1)
         else:
             video_category = np.full(len(videos), -1, np.int64)
+        # deliverables are timed by the brand's deadline, not the creator's own rhythm; when
+        # the file links no video to a collaboration, every video counts as the creator's own
+        linked = videos["collaboration_id"] >= 0
+        own = ~linked if linked.any() else np.ones(len(videos), bool)
         posted = videos["posted_at"]
         stamps.append(posted)
         video_start, video_end = posted.min(), posted.max()
         seconds = (posted - video_start).astype(np.int64)
-        key = np.sort((video_creator << 32) | seconds)
-        sorted_creator = key >> 32
-        sorted_seconds = key & (2**32 - 1)
+        first_seconds = np.full(n, np.iinfo(np.int64).max)
+        np.minimum.at(first_seconds, video_creator, seconds)
+        sorted_creator, sorted_seconds = _sort_by_creator_time(video_creator[own], seconds[own])
         n_videos = np.bincount(video_creator, minlength=n)[:n].astype(np.int64)
-        window_days = _observation_window(creators["joined_at"], video_start, video_end,
-                                          sorted_creator, sorted_seconds, n_videos, n)
+        n_own = np.bincount(video_creator[own], minlength=n)[:n].astype(np.int64)
+        window_days = _observation_window(creators["joined_at"], video_start, video_end, first_seconds)
         has_videos = True
     else:
         video_creator = video_category = sorted_creator = sorted_seconds = np.zeros(0, np.int64)
-        shoppable = np.zeros(0, bool)
+        shoppable = own = np.zeros(0, bool)
         video_start = video_end = np.datetime64("NaT", "s")
         n_videos = np.zeros(n, np.int64)
+        n_own = np.zeros(n, np.int64)
         window_days = np.full(n, np.nan)
         has_videos = False
-    as_of = max((s.max() for s in stamps if len(s) and not np.isnat(s.max())),
-                default=np.datetime64("NaT", "s"))
-    # max() ignores NaT only when the array has no NaT at all; take the real maximum
-    as_of = max((np.nanmax(s) if len(s) and (~np.isnat(s)).any() else np.datetime64("NaT", "s")
-                 for s in stamps), default=as_of)
+    as_of = _latest(stamps)
     return Prepared(
         n_creators=n, market=market.astype(np.int64), market_names=market_names,
         n_categories=n_categories, as_of=as_of,
         collab_creator=collab_creator, collab_category=collab_category,
         has_videos=has_videos, video_creator=video_creator, video_category=video_category,
-        shoppable=shoppable, n_videos=n_videos,
-        sorted_video_creator=sorted_creator, sorted_video_seconds=sorted_seconds,
+        shoppable=shoppable, own=own, n_videos=n_videos, n_own=n_own,
+        sorted_own_creator=sorted_creator, sorted_own_seconds=sorted_seconds,
         video_start=video_start, video_end=video_end, window_days=window_days,
     )
+
+
+def _sort_by_creator_time(creator: np.ndarray, seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(creator, seconds)`` pairs sorted by creator, then time.
+
+    One ``np.sort`` of a composite int64 key (creator in the high bits) -- several times
+    faster than ``np.lexsort`` -- unless the times span more than 2**32 seconds.
+    """
+    if len(seconds) == 0 or int(seconds.max()) < 2**32:
+        key = np.sort((creator << 32) | seconds)
+        return key >> 32, key & (2**32 - 1)
+    order = np.lexsort((seconds, creator))
+    return creator[order], seconds[order]
+
+
+def _latest(arrays: list[np.ndarray]) -> np.datetime64:
+    """The latest non-NaT timestamp of ``arrays`` (NaT when there is none)."""
+    best = np.datetime64("NaT", "s")
+    for a in arrays:
+        a = a[~np.isnat(a)]
+        if len(a) and (np.isnat(best) or a.max() > best):
+            best = a.max()
+    return best
 
 
 def _collaboration_category(dataset: Dataset) -> np.ndarray:
@@ -127,18 +153,16 @@ def _collaboration_category(dataset: Dataset) -> np.ndarray:
 
 
 def _observation_window(joined_at: np.ndarray, start: np.datetime64, end: np.datetime64,
-                        sorted_creator: np.ndarray, sorted_seconds: np.ndarray,
-                        n_videos: np.ndarray, n: int) -> np.ndarray:
-    """Days each creator was observable in videos.csv: from ``max(first video date, joined_at)``
-    ... see ``docs/indices.md`` (content volume)."""
+                        first_seconds: np.ndarray) -> np.ndarray:
+    """Days each creator could be seen posting in videos.csv.
+
+    From the later of the first day of videos.csv and the creator's ``joined_at`` (or from
+    the creator's first video, if that came earlier) to the last day of videos.csv; at
+    least one day.
+    """
     span = (end - start).astype(np.int64) / SECONDS_PER_DAY
-    joined = (joined_at.astype("datetime64[s]") - start).astype(np.float64) / SECONDS_PER_DAY
+    joined = (joined_at.astype("datetime64[s]") - start).astype(np.int64) / SECONDS_PER_DAY
     joined[np.isnat(joined_at)] = 0.0
     begin = np.clip(joined, 0.0, span)
-    # a creator who posted before the recorded join date was observable from that post
-    first = np.full(n, np.inf)
-    starts = np.cumsum(n_videos) - n_videos
-    has = n_videos > 0
-    first[has] = sorted_seconds[starts[has]] / SECONDS_PER_DAY
-    begin = np.minimum(begin, first)
+    begin = np.minimum(begin, first_seconds / SECONDS_PER_DAY)
     return np.maximum(span - begin, 1.0)

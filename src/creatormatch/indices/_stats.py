@@ -27,7 +27,8 @@ import numpy as np
 __all__ = [
     "BetaPrior", "GammaPrior", "NormalPrior",
     "beta_prior", "beta_shrink", "gamma_prior", "gamma_shrink", "normal_prior", "normal_shrink",
-    "group_sum", "group_count", "group_median", "market_percentile", "combine", "follower_tier",
+    "EventMeans", "shrink_event_means", "standard_score",
+    "group_sum", "group_count", "group_median", "market_percentile", "share_at_or_below", "combine", "follower_tier",
 ]
 
 #: Bounds on the Beta prior strength (pseudo-observations): at least 2 so that one lucky
@@ -233,6 +234,46 @@ def normal_shrink(obs: np.ndarray, noise_var: np.ndarray, prior: NormalPrior,
     return mu + prior.var / (prior.var + v) * (x - mu)
 
 
+@dataclass(frozen=True)
+class EventMeans:
+    """Per-creator means of per-event measurements, raw and shrunk (``shrink_event_means``)."""
+
+    mean: np.ndarray       # the creator's own mean, NaN without events
+    count: np.ndarray      # events per creator
+    shrunk: np.ndarray     # posterior mean, NaN without events
+    z: np.ndarray          # (shrunk - prior mean of the group) / prior sd, NaN without events
+    prior: NormalPrior
+    within_var: float      # pooled within-creator variance of one event
+
+
+def shrink_event_means(groups: np.ndarray, values: np.ndarray, n: int,
+                       tiers: np.ndarray | None = None, n_tiers: int = 1) -> EventMeans:
+    """Normal-normal shrinkage of each creator's mean of per-event ``values``.
+
+    The noise variance of creator ``i``'s mean is ``sigma^2 / n_i`` with ``sigma^2`` the
+    pooled within-creator variance; the prior is fitted by ``normal_prior`` (per tier
+    when ``tiers`` -- one tier per creator -- is given).
+    """
+    values = np.asarray(values, np.float64)
+    count = group_count(groups, n)
+    total = group_sum(groups, values, n)
+    squares = group_sum(groups, values * values, n)
+    has = count > 0
+    mean = np.full(n, np.nan)
+    mean[has] = total[has] / count[has]
+    within = np.where(has, squares - np.where(has, mean, 0.0) * total, 0.0)
+    dof = float((count[has] - 1).sum())
+    sigma2 = float(np.maximum(within, 0.0).sum() / dof) if dof > 0 else float(np.var(values)) if len(values) else 0.0
+    sigma2 = max(sigma2, 1e-12)
+    noise = np.full(n, np.inf)
+    noise[has] = sigma2 / count[has]
+    prior = normal_prior(mean, noise, tiers, n_tiers)
+    shrunk = normal_shrink(mean, noise, prior, tiers)
+    centre = prior.means[0] if tiers is None else prior.means[np.asarray(tiers, np.int64)]
+    z = standard_score(shrunk, centre, prior.sd)
+    return EventMeans(mean, count, shrunk, z, prior, sigma2)
+
+
 # ------------------------------------------------------------------ normalisation
 
 
@@ -266,15 +307,25 @@ def market_percentile(values: np.ndarray, markets: np.ndarray) -> np.ndarray:
 
     ``100 * (average rank - 1) / (n - 1)``: the lowest creator of a market gets 0, the
     highest 100, tied creators share their average rank, and a creator alone in its
-    market gets 50.  NaN stays NaN.
+    market gets 50.  NaN stays NaN.  ``markets`` may be any integer group code.
     """
+    return _percentile(values, markets, from_zero=True)
+
+
+def share_at_or_below(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``100 * average rank / n`` within each group: the share of the group at or below the
+    value, in (0, 100] -- never 0, so a sparse matrix can keep "no activity" as zero."""
+    return _percentile(values, groups, from_zero=False)
+
+
+def _percentile(values: np.ndarray, groups: np.ndarray, from_zero: bool) -> np.ndarray:
     values = np.asarray(values, np.float64)
     out = np.full(len(values), np.nan)
     idx = np.flatnonzero(~np.isnan(values))
     if len(idx) == 0:
         return out
     v = values[idx]
-    m = np.asarray(markets)[idx]
+    m = np.asarray(groups)[idx]
     order = np.lexsort((v, m))
     vs, ms = v[order], m[order]
     n = len(vs)
@@ -286,8 +337,11 @@ def market_percentile(values: np.ndarray, markets: np.ndarray) -> np.ndarray:
     tie_start = np.maximum.accumulate(np.where(new_tie, pos, 0))
     tie_end = _run_end(new_tie)
     size = market_end - market_start + 1
-    rank = 0.5 * (tie_start + tie_end) - market_start
-    score = np.where(size > 1, 100.0 * rank / np.maximum(size - 1, 1), 50.0)
+    rank = 0.5 * (tie_start + tie_end) - market_start  # 0-based average rank
+    if from_zero:
+        score = np.where(size > 1, 100.0 * rank / np.maximum(size - 1, 1), 50.0)
+    else:
+        score = 100.0 * (rank + 1.0) / size
     out[idx[order]] = score
     return out
 

@@ -1,0 +1,4 @@
+// The constraints of the database.
+SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties
+RETURN name, type, entityType, labelsOrTypes, properties
+ORDER BY name

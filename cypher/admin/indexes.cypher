@@ -1,0 +1,4 @@
+// The indexes of the database with their state (ONLINE once populated).
+SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, state, owningConstraint
+RETURN name, type, entityType, labelsOrTypes, properties, state, owningConstraint
+ORDER BY name

@@ -1,0 +1,3 @@
+// Drop the projected graph $graph from the GDS catalog (no error if it does not exist).
+CALL gds.graph.drop($graph, false) YIELD graphName
+RETURN graphName

@@ -1,0 +1,2 @@
+// The installed Graph Data Science version.
+RETURN gds.version() AS version

@@ -1,0 +1,16 @@
+// Before loading videos: per creator, delete VideoLog parts beyond its new number of parts
+// and FEATURED edges to products it no longer features.
+// Row: {creator_id, parts, product_ids}.
+UNWIND $rows AS row
+MATCH (c:Creator {creator_id: row.creator_id})
+CALL (c, row) {
+  OPTIONAL MATCH (c)-[:POSTED]->(v:VideoLog)
+  WHERE v.part >= row.parts
+  DETACH DELETE v
+}
+CALL (c, row) {
+  OPTIONAL MATCH (c)-[f:FEATURED]->(p:Product)
+  WHERE NOT p.product_id IN row.product_ids
+  DELETE f
+}
+RETURN count(*) AS rows

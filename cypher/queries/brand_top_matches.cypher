@@ -1,0 +1,15 @@
+// A brand's top matches, with the reasons behind each score
+//
+// Which creators should this brand invite first, and why? Reads the MATCH edges that
+// `creatormatch neo4j push` wrote: rank, blended score (0-1), the six components (each
+// normalised to 0-1; missing = not available) and the plain-language reasons.
+//
+// @param brand_id string  the brand (brand_id)
+// @param limit int = 10  how many matches
+MATCH (b:Brand {brand_id: $brand_id})-[m:MATCH]->(c:Creator)
+RETURN m.rank AS rank, c.creator_id AS creator_id, c.handle AS handle, c.market AS market,
+       c.followers AS followers, c.rate_per_video AS rate_per_video, round(m.score, 4) AS score,
+       m {.mf, .graph, .category_fit, .cooperation, .consistency, .uplift} AS components,
+       m.reasons AS reasons, m.model AS model
+ORDER BY rank
+LIMIT $limit

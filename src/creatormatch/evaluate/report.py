@@ -1,0 +1,315 @@
+"""``--report DIR``: an evaluation written for a campaign planner.
+
+Files written into ``DIR``:
+
+* ``report.md`` -- what was measured, in plain words first (how many of the creators
+  who really came on board each model put in its top k), then the tables: accuracy,
+  significance, oracle ratio, exposure, cold-start brands, the tuned settings, the
+  protocol and a glossary of the metrics;
+* ``metrics.json`` -- exactly the ``--format json`` object;
+* ``metric_vs_k.png`` -- NDCG@k, recall@k and precision@k per model against k;
+* ``lorenz.png`` -- the exposure Lorenz curve of each model's top-k lists (how evenly
+  recommendations spread over creators);
+* ``ndcg.png`` -- NDCG@k per model as bars with standard errors over brands, and the
+  oracle's level when known.
+
+Plots are drawn with matplotlib's Agg canvas directly (no pyplot state, no display).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .experiment import ACCURACY, Evaluation
+from .metrics import lorenz_curve
+
+__all__ = ["write_report", "render_markdown", "format_table"]
+
+_FILES = ("report.md", "metrics.json", "metric_vs_k.png", "lorenz.png", "ndcg.png")
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def _p(p: float | None) -> str:
+    if p is None or (isinstance(p, float) and np.isnan(p)):
+        return "–"
+    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+
+
+def format_table(evaluation: Evaluation) -> str:
+    """The ``--format table`` output: one row per model at every k, then the notes."""
+    data = evaluation.to_json()
+    ks = evaluation.ks
+    k0 = evaluation.primary_k
+    cols = [f"{m}@{k}" for k in ks for m in ("ndcg", "recall", "precision", "map", "mrr")] + ["auc", "cauc"]
+    cols += [f"{m}@{k0}" for m in ("coverage", "gini", "longtail")]
+    head = ["model"] + cols + [f"p(ndcg@{k0})", "vs oracle"]
+    rows = []
+    for name, m in data["models"].items():
+        p = data["significance"].get(name, {}).get(f"ndcg@{k0}")
+        ref = "(reference)" if name == evaluation.reference else _p(p)
+        rows.append([name] + [_fmt(m.get(c)) for c in cols] + [ref, _fmt(data["oracle_ratio"].get(name), 2)])
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+    lines = [f"Split date {data['split_date']}: {data['n_brands']:,} test brands "
+             f"({data['n_cold_brands']:,} cold-start), {data['n_test_pairs']:,} test pairs."]
+    lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    if evaluation.reference:
+        lines.append(f"p: two-sided Wilcoxon signed-rank test per brand of {evaluation.reference} against each model.")
+    lines.extend(f"Note: {n}" for n in evaluation.notes)
+    return "\n".join(lines)
+
+
+def _best_collaborative(models: dict[str, dict[str, Any]], key: str) -> tuple[str, float] | None:
+    from .baselines import COLLABORATIVE
+
+    vals = [(n, models[n][key]) for n in COLLABORATIVE if n in models and models[n].get(key) is not None]
+    return max(vals, key=lambda x: x[1]) if vals else None
+
+
+def render_markdown(evaluation: Evaluation) -> str:
+    """The text of ``report.md``."""
+    data = evaluation.to_json()
+    models = data["models"]
+    ks = evaluation.ks
+    k0 = evaluation.primary_k
+    ref = evaluation.reference
+    out: list[str] = ["# Offline evaluation of creator matching", ""]
+    out.append(f"Data: `{evaluation.split.train.root}`. Everything before **{data['split_date']}** was used to "
+               f"build the models; the report checks which creators they would have suggested to each brand, "
+               f"against the creators who actually agreed to work with that brand from that day on.")
+    out.append("")
+    out.append(f"* **{data['n_brands']:,} brands** gained at least one new collaborator after the split "
+               f"({data['n_cold_brands']:,} of them had none before: *cold-start* brands).")
+    out.append(f"* **{data['n_test_pairs']:,} new brand–creator collaborations** are the answers to find.")
+    out.append("* Each brand's suggestions are drawn from **every creator in its market** except those it "
+               "already worked with — no shortcuts with small candidate samples.")
+    out.append("")
+    if ref and ref in models:
+        m = models[ref]
+        out.append("## In short")
+        out.append("")
+        rec = m.get(f"recall@{k0}")
+        prec = m.get(f"precision@{k0}")
+        out.append(f"* The engine's blend (`{ref}`) puts **{_fmt(100 * rec if rec is not None else None, 1)} %** of "
+                   f"each brand's future collaborators in its top {k0} (recall@{k0}); "
+                   f"{_fmt(100 * prec if prec is not None else None, 1)} % of its top-{k0} suggestions "
+                   f"did become collaborators (precision@{k0}).")
+        best = _best_collaborative(models, f"ndcg@{k0}")
+        if best is not None and best[1]:
+            ratio = m[f"ndcg@{k0}"] / best[1]
+            p = data["significance"].get(best[0], {}).get(f"ndcg@{k0}")
+            out.append(f"* Its ranking quality (NDCG@{k0} {_fmt(m[f'ndcg@{k0}'])}) is **{ratio:.2f}×** that of the "
+                       f"best purely collaborative method, `{best[0]}` ({_fmt(best[1])}); "
+                       f"p = {_p(p)} (paired per brand).")
+        for other in ("content", "graph", "blend"):
+            if other in models and other != ref and models[other].get(f"ndcg@{k0}") is not None:
+                p = data["significance"].get(other, {}).get(f"ndcg@{k0}")
+                out.append(f"* Compared with `{other}` alone (NDCG@{k0} {_fmt(models[other][f'ndcg@{k0}'])}): "
+                           f"difference {m[f'ndcg@{k0}'] - models[other][f'ndcg@{k0}']:+.3f}, p = {_p(p)}.")
+        if ref in data["oracle_ratio"]:
+            out.append(f"* Against the *oracle* that knows the generator's hidden true affinity: "
+                       f"**{_fmt(data['oracle_ratio'][ref], 2)}×** its NDCG@{k0} (see the note below on why "
+                       "a model can exceed it).")
+        out.append("")
+    out.append("## Accuracy")
+    out.append("")
+    head = ["model"] + [f"{m}@{k}" for k in ks for m in ACCURACY] + ["auc", "cauc"]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * len(head))
+    for name, m in models.items():
+        out.append("| " + " | ".join([f"`{name}`"] + [_fmt(m.get(h)) for h in head[1:]]) + " |")
+    out.append("")
+    if data["significance"]:
+        out.append(f"## Is the difference real? (two-sided Wilcoxon signed-rank test per brand, `{ref}` vs each)")
+        out.append("")
+        out.append("| model | " + " | ".join(f"p (ndcg@{k})" for k in ks) + " |")
+        out.append("|---|" + "---|" * len(ks))
+        for name, tests in data["significance"].items():
+            out.append(f"| `{name}` | " + " | ".join(_p(tests.get(f"ndcg@{k}")) for k in ks) + " |")
+        out.append("")
+        out.append("A p-value below 0.01 means a difference this large would be very unlikely if the two "
+                   "models were equally good.")
+        out.append("")
+    if data["oracle_ratio"]:
+        out.append(f"## Share of the oracle (NDCG@{k0} / oracle's NDCG@{k0})")
+        out.append("")
+        out.append("| model | ratio |")
+        out.append("|---|---|")
+        for name, r in data["oracle_ratio"].items():
+            out.append(f"| `{name}` | {_fmt(r, 2)} |")
+        out.append("")
+        out.append("The oracle ranks creators by the hidden affinity that decided whether an *invited* creator "
+                   "accepted. Who gets invited in the first place is decided by category, popularity and chance, "
+                   "which a model can learn from the data, so a model may come close to or even exceed the oracle.")
+        out.append("")
+    out.append(f"## Who gets recommended (top-{k0} lists of all test brands together)")
+    out.append("")
+    out.append(f"| model | coverage@{k0} | gini@{k0} | longtail@{k0} |")
+    out.append("|---|---|---|---|")
+    for name, m in models.items():
+        out.append(f"| `{name}` | {_fmt(m.get(f'coverage@{k0}'))} | {_fmt(m.get(f'gini@{k0}'))} | "
+                   f"{_fmt(m.get(f'longtail@{k0}'))} |")
+    out.append("")
+    out.append("Coverage: share of the candidate creators suggested at least once. Gini: 0 = every creator "
+               "suggested equally often, close to 1 = a few creators get all suggestions. Long tail: share of "
+               "suggestions going to creators outside the 20 % most popular (by past collaborations).")
+    out.append("")
+    out.append("![exposure Lorenz curves](lorenz.png)")
+    out.append("")
+    if data["n_cold_brands"]:
+        out.append(f"## Cold-start brands ({data['n_cold_brands']} brands with no earlier collaborator)")
+        out.append("")
+        out.append(f"| model | ndcg@{k0} | recall@{k0} | auc |")
+        out.append("|---|---|---|---|")
+        for name, m in models.items():
+            out.append(f"| `{name}` | {_fmt(m.get(f'cold_ndcg@{k0}'))} | {_fmt(m.get(f'cold_recall@{k0}'))} | "
+                       f"{_fmt(m.get('cold_auc'))} |")
+        out.append("")
+        if data["n_cold_brands"] < 10:
+            out.append(f"Only {data['n_cold_brands']} cold-start brand(s): read these figures as anecdotes.")
+            out.append("")
+    out.append("## Ranking quality against k")
+    out.append("")
+    out.append("![metric vs k](metric_vs_k.png)")
+    out.append("")
+    out.append("![NDCG per model](ndcg.png)")
+    out.append("")
+    out.append("## Settings chosen on the training period")
+    out.append("")
+    tuned = _tuned_settings(evaluation)
+    if tuned:
+        for name, entry in tuned.items():
+            out.append(f"* `{name}`: `{json.dumps(entry['params'], sort_keys=True)}` "
+                       f"(validation NDCG@{k0} {_fmt(entry['validation_ndcg'])})")
+        if evaluation.tuning is not None:
+            dates = ", ".join(v.split_label for v in evaluation.tuning.validation)
+            out.append("")
+            out.append(f"Validation cuts (all before the split date): {dates}. `blend` uses the engine's "
+                       "default settings; `blend_tuned` the tuned ones.")
+    else:
+        out.append("No tuning was done: every model used its default settings.")
+    out.append("")
+    out.append("## How this was measured")
+    out.append("")
+    out.append("* A collaboration counts as a success when its status is *accepted* or *completed*.")
+    out.append("* Models saw only invitations, videos and campaigns from before the split date, and only the "
+               "answers, deliveries, ratings and sales already known then.")
+    out.append("* A test pair is a brand and a creator whose collaboration became a success on or after the split "
+               "date, and who had not succeeded together before.")
+    out.append(f"* Metrics are averaged over the test brands; k = {', '.join(map(str, ks))}. Precision@k is "
+               "hits / k; recall@k is hits / the brand's test pairs; NDCG@k rewards hits near the top; MAP@k and "
+               "MRR@k likewise; AUC is the chance that a real collaborator is ranked above a random other "
+               "candidate; cAUC the same against candidates of the brand's own category only (it tells whether "
+               "a model sees more than category). Formulas: docs/evaluation.md.")
+    for note in evaluation.notes:
+        out.append(f"* Note: {note}")
+    out.append("")
+    return "\n".join(out)
+
+
+def _tuned_settings(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, r in evaluation.baseline_tuning.items():
+        out[name] = {"params": r.params, "validation_ndcg": r.score}
+    if evaluation.tuning is not None:
+        for name, r in evaluation.tuning.results.items():
+            out[name] = {"params": r.params, "validation_ndcg": r.score}
+    return {n: out[n] for n in out if n in evaluation.models}
+
+
+def _figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _plot_metric_vs_k(evaluation: Evaluation, path: Path) -> None:
+    fig = _figure(12, 3.8)
+    ks = list(evaluation.ks)
+    for i, metric in enumerate(("ndcg", "recall", "precision")):
+        ax = fig.add_subplot(1, 3, i + 1)
+        for name, scores in evaluation.models.items():
+            ys = [scores.mean(f"{metric}@{k}") for k in ks]
+            style = "--" if name == "oracle" else "-"
+            width = 2.5 if name == evaluation.reference else 1.2
+            ax.plot(ks, ys, style, marker="o", linewidth=width, label=name)
+        ax.set_xlabel("k (length of the suggestion list)")
+        ax.set_title(f"{metric}@k")
+        if len(ks) > 1 and max(ks) / min(ks) >= 10:
+            ax.set_xscale("log")
+        ax.grid(alpha=0.3)
+    fig.axes[0].legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def _plot_lorenz(evaluation: Evaluation, path: Path) -> None:
+    k0 = evaluation.primary_k
+    split = evaluation.split
+    universe = np.isin(split.creator_market, np.unique(split.brand_market[split.brands]))
+    fig = _figure(5.5, 5.0)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot([0, 1], [0, 1], color="grey", linewidth=1, label="equal exposure")
+    for name, scores in evaluation.models.items():
+        x, y = lorenz_curve(scores.exposure[k0][universe])
+        width = 2.5 if name == evaluation.reference else 1.2
+        ax.plot(x, y, linewidth=width, label=f"{name} (gini {scores.beyond[f'gini@{k0}']:.2f})")
+    ax.set_xlabel("share of candidate creators (least exposed first)")
+    ax.set_ylabel(f"share of top-{k0} slots")
+    ax.set_title(f"Exposure Lorenz curves, top {k0}")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def _plot_ndcg(evaluation: Evaluation, path: Path) -> None:
+    k0 = evaluation.primary_k
+    names = [n for n in evaluation.models if n != "oracle"]
+    values = [evaluation.models[n].mean(f"ndcg@{k0}") for n in names]
+    per_brand = [evaluation.models[n].per_brand[f"ndcg@{k0}"] for n in names]
+    errors = [v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else 0.0 for v in per_brand]
+    fig = _figure(7, 3.8)
+    ax = fig.add_subplot(1, 1, 1)
+    colors = ["tab:orange" if n == evaluation.reference else "tab:blue" for n in names]
+    ax.bar(names, values, color=colors, yerr=errors, capsize=3, error_kw={"elinewidth": 1})
+    if "oracle" in evaluation.models:
+        ax.axhline(evaluation.models["oracle"].mean(f"ndcg@{k0}"), color="black", linestyle="--",
+                   label="oracle (true affinity)")
+        ax.legend(fontsize=8)
+    ax.set_ylabel(f"NDCG@{k0}")
+    ax.set_title(f"Ranking quality per model (NDCG@{k0}, higher is better; bars: ±1 standard error)",
+                 fontsize=9)
+    ax.tick_params(axis="x", labelrotation=30)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def write_report(evaluation: Evaluation, out_dir: Path | str) -> list[Path]:
+    """Write ``report.md``, ``metrics.json`` and the PNG plots into ``out_dir`` (created).
+
+    Returns
+    -------
+    The written paths.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(render_markdown(evaluation), encoding="utf-8")
+    (out / "metrics.json").write_text(json.dumps(evaluation.to_json(), indent=2) + "\n", encoding="utf-8")
+    _plot_metric_vs_k(evaluation, out / "metric_vs_k.png")
+    _plot_lorenz(evaluation, out / "lorenz.png")
+    _plot_ndcg(evaluation, out / "ndcg.png")
+    return [out / f for f in _FILES]

@@ -1,0 +1,224 @@
+"""``creatormatch evaluate`` and ``creatormatch tune`` as library functions.
+
+``run_evaluation(dataset, ...)``:
+
+1. split the dataset with the protocol (``protocol.temporal_split``);
+2. tune every tunable model on validation cuts of the training period
+   (``tuning``; skipped with ``tune=False``);
+3. fit each requested model on the training period and score the test brands
+   (``experiment.score_split``), plus the oracle when the truth file is present;
+4. test the reference blend -- ``blend``, the engine's ``match`` with its default
+   settings (``blend_tuned`` when ``blend`` is not requested) -- against every other model
+   per brand (``significance``) and divide every model's NDCG@k by the oracle's.
+
+``tune_model(dataset, ...)`` tunes on validation cuts of the *whole* dataset (its
+training period is all of it) and returns the tuned ``MatchParams`` for the artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..data.dataset import Dataset
+from ..errors import UsageError
+from .baselines import (
+    FactorRecommender, ItemKNNRecommender, MatcherPool, MatcherRecommender, PopularityRecommender,
+    RandomRecommender, Recommender,
+)
+from .experiment import Evaluation, score_split
+from .oracle import load_oracle, oracle_ratio
+from .protocol import temporal_split
+from .significance import paired_tests
+from .tuning import BlendTuning, CONTENT_COMPONENTS, TuningResult, tune_baseline, tune_blend, validation_splits
+
+__all__ = ["MODEL_NAMES", "run_evaluation", "tune_model", "TunedModel", "parse_models"]
+
+#: Every model ``evaluate`` knows, in reporting order (``oracle`` is added when possible).
+MODEL_NAMES: tuple[str, ...] = (
+    "random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", "blend_tuned",
+)
+_NEEDS_TUNING = {"itemknn", "als", "bpr", "graph", "content", "blend_tuned"}
+
+Progress = Callable[[str], None]
+
+
+def parse_models(text: str | Sequence[str] | None) -> list[str]:
+    """Model names from ``"a,b"`` (or a list); every known model when empty.
+
+    Raises
+    ------
+    UsageError
+        A name is not a known model.
+    """
+    if text is None or text == "" or (not isinstance(text, str) and len(text) == 0):
+        return list(MODEL_NAMES)
+    names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text) if n.strip()]
+    known = set(MODEL_NAMES) | {"oracle"}
+    bad = [n for n in names if n not in known]
+    if bad:
+        raise UsageError(f"unknown model(s) {', '.join(bad)}; known: {', '.join(MODEL_NAMES)}, oracle")
+    return list(dict.fromkeys(names))
+
+
+def _engine_defaults():
+    from ..recommend.params import MatchParams
+
+    return MatchParams()
+
+
+def _untuned(name: str) -> Recommender | None:
+    from ..recommend.params import DEFAULT_WEIGHTS
+
+    defaults = _engine_defaults()
+    if name == "itemknn":
+        return ItemKNNRecommender()
+    if name in ("als", "bpr"):
+        return FactorRecommender(name)
+    if name == "graph":
+        return MatcherRecommender("graph", defaults.with_weights({"graph": 1.0}))
+    if name == "content":
+        return MatcherRecommender("content", defaults.with_weights(
+            {c: DEFAULT_WEIGHTS[c] for c in CONTENT_COMPONENTS}))
+    return None
+
+
+def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Sequence[int] = (10,),
+                   models: Sequence[str] | None = None, tune: bool = True, truth_root: Path | str | None = None,
+                   seed: int = 0, progress: Progress | None = None) -> Evaluation:
+    """Evaluate ``models`` on ``dataset`` with the protocol (see the module docstring).
+
+    Parameters
+    ----------
+    dataset : the whole dataset.
+    split_date : ``YYYY-MM-DD``; default: the 80 % quantile of the positives' invitations.
+    ks : cut-offs (each >= 1).
+    models : names from ``MODEL_NAMES`` (and ``"oracle"``); default all, plus the oracle
+        when the truth file is present.
+    tune : tune the tunable models on the training period (``tuning``); without it they
+        use their defaults and ``blend_tuned`` is left out.
+    truth_root : folder with ``truth.npz`` (default: the dataset's folder).
+    seed : seed of the random baseline.
+    progress : called with short status messages.
+
+    Returns
+    -------
+    Evaluation (``to_json()`` is the ``--format json`` output).
+
+    Raises
+    ------
+    UsageError : a bad k, model name or split date, or no test pair after the split.
+    """
+    say = progress or (lambda _m: None)
+    ks = tuple(sorted(set(int(k) for k in ks)))
+    if not ks or min(ks) < 1:
+        raise UsageError("--k must be a positive whole number")
+    names = parse_models(list(models) if models is not None else None)
+    explicit_oracle = "oracle" in names
+    names = [n for n in names if n != "oracle"]
+    notes: list[str] = []
+    if not tune and "blend_tuned" in names:
+        names.remove("blend_tuned")
+        notes.append("blend_tuned left out: tuning was switched off")
+
+    split = temporal_split(dataset, split_date)
+    say(f"split at {split.split_label}: {len(split.brands):,} test brands ({int(split.cold.sum()):,} cold-start), "
+        f"{split.n_test_pairs:,} test pairs")
+    if split.n_outside_market:
+        notes.append(f"{split.n_outside_market:,} test pairs with a creator outside the brand's market were left "
+                     "out (no model ranks other markets)")
+
+    pool = MatcherPool()
+    tuning: BlendTuning | None = None
+    baseline_tuning: dict[str, TuningResult] = {}
+    tuned_k = 10 if 10 in ks else ks[0]
+    if tune and _NEEDS_TUNING & set(names):
+        vals = validation_splits(split.train, before=split.split_label)
+        say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
+        for name in ("itemknn", "als", "bpr"):
+            if name in names or (name in ("als", "bpr") and {"graph", "content", "blend_tuned"} & set(names)):
+                baseline_tuning[name] = tune_baseline(name, vals, tuned_k, say)
+        if {"graph", "content", "blend_tuned"} & set(names):
+            tuning = tune_blend(vals, tuned_k, pool, say, baselines=baseline_tuning)
+
+    recommenders: list[Recommender] = []
+    for name in names:
+        if name == "random":
+            recommenders.append(RandomRecommender(seed=seed))
+        elif name == "popularity":
+            recommenders.append(PopularityRecommender())
+        elif name == "blend":
+            recommenders.append(MatcherRecommender("blend", _engine_defaults(), pool))
+        elif name == "blend_tuned":
+            assert tuning is not None
+            recommenders.append(MatcherRecommender("blend_tuned", tuning.params, pool))
+        elif not tune:
+            recommenders.append(_untuned(name))
+        elif name in ("itemknn",):
+            recommenders.append(ItemKNNRecommender(**baseline_tuning[name].params))
+        elif name in ("als", "bpr"):
+            recommenders.append(FactorRecommender(name, overrides=baseline_tuning[name].params))
+        elif name == "graph":
+            assert tuning is not None
+            recommenders.append(MatcherRecommender("graph", tuning.graph_params, pool))
+        elif name == "content":
+            assert tuning is not None
+            recommenders.append(MatcherRecommender("content", tuning.content_params, pool))
+
+    results = {}
+    for rec in recommenders:
+        say(f"fitting and scoring {rec.name}")
+        results[rec.name] = score_split(rec, split, ks, progress=say)
+
+    # the oracle is scored whenever the truth file is there (the ratios need it); it is
+    # listed among the models by default or when asked for
+    oracle = load_oracle(dataset, truth_root)
+    ratios: dict[str, float] = {}
+    if oracle is not None:
+        say("scoring the oracle (true affinity)")
+        oracle_scores = score_split(oracle, split, ks, progress=say)
+        ceiling = oracle_scores.mean(f"ndcg@{tuned_k}")
+        if models is None or explicit_oracle:
+            results["oracle"] = oracle_scores
+        ratios = {name: oracle_ratio(r.mean(f"ndcg@{tuned_k}"), ceiling) for name, r in results.items()}
+    elif explicit_oracle:
+        notes.append("oracle left out: the dataset folder has no truth.npz (only generated markets have one)")
+
+    # the reference is the engine's blend as ``match`` ships it; blend_tuned is compared with it too
+    reference = "blend" if "blend" in results else ("blend_tuned" if "blend_tuned" in results else None)
+    significance: dict[str, dict[str, float]] = {}
+    if reference is not None and len(results) > 1:
+        per_brand = {name: r.per_brand for name, r in results.items()}
+        significance = paired_tests(per_brand, reference, [f"ndcg@{k}" for k in ks])
+    return Evaluation(split=split, ks=ks, models=results, significance=significance, oracle_ratio=ratios,
+                      reference=reference or "", notes=notes, tuning=tuning, baseline_tuning=baseline_tuning)
+
+
+@dataclass
+class TunedModel:
+    """What ``creatormatch tune`` chose (``params`` go into the model artifact)."""
+
+    params: Any
+    tuning: BlendTuning
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.params.to_dict()
+        keep = ("weights", "missing", "mf_model", "factors", "regularization", "alpha", "iterations",
+                "learning_rate", "bpr_iterations", "bpr_regularization", "graph_alpha", "graph_beta")
+        return {"params": {k: p[k] for k in keep}, "validation": self.tuning.to_json()}
+
+
+def tune_model(dataset: Dataset, *, k: int = 10, progress: Progress | None = None) -> TunedModel:
+    """Tune the blend (MF, graph, weights) on validation cuts of all of ``dataset``.
+
+    Raises
+    ------
+    UsageError : the data holds no validation period.
+    """
+    vals = validation_splits(dataset, before="the end of the data")
+    say = progress or (lambda _m: None)
+    say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
+    tuning = tune_blend(vals, k, MatcherPool(), say)
+    return TunedModel(tuning.params, tuning)

@@ -1,0 +1,163 @@
+"""Cooperation index: how readily a creator works with the brands that invite them.
+
+Inputs (``collaborations.csv``, one row per invitation), per creator:
+
+* **response rate** -- invitations answered (accepted, declined, completed, cancelled)
+  out of those with an outcome (answered or expired; still-open invitations are left out);
+* **reply speed** -- mean of ``log(hours from invitation to answer)`` (at least one
+  minute; the scorecard shows the median in hours);
+* **acceptance rate** -- answers that were a yes (accepted, completed, or accepted and
+  later cancelled) out of all answers;
+* **fulfilment** -- mean share of the promised deliverables delivered, over completed
+  collaborations (a cancellation counts against consistency instead);
+* **repeat brands** -- of the brands the creator worked with (accepted/completed), the
+  share that invited the creator again afterwards;
+* **brand rating** -- mean rating (1–5) brands gave.
+
+Each input is shrunk toward the population (Beta-binomial for rates, normal-normal for
+the means) and expressed as a standard score; the index is their weighted mean
+(``WEIGHTS``).  Formulas: ``docs/indices.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data.dataset import Dataset
+from ._prepare import STATUS, Prepared, prepare
+from ._result import IndexResult, finish
+from ._stats import (
+    beta_prior, beta_shrink, combine, group_count, group_median, group_sum, shrink_event_means,
+    standard_score,
+)
+
+__all__ = ["cooperation_index", "WEIGHTS"]
+
+#: Weight of each input's standard score in the index.  Answering, and answering fast,
+#: are entirely the creator's doing and carry most of the weight; whether an answer is a
+#: yes depends as much on how well the brand fits the creator, whether a brand comes back
+#: on the brand's own plans, and ratings also judge the content -- 10 % each.
+WEIGHTS = {
+    "response_rate": 0.30,
+    "reply_speed": 0.30,
+    "acceptance_rate": 0.10,
+    "fulfilment": 0.10,
+    "repeat_brands": 0.10,
+    "rating": 0.10,
+}
+
+
+def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> IndexResult:
+    """Cooperation index of every creator (see the module docstring and ``docs/indices.md``).
+
+    Evidence is the number of invitations with an outcome; a creator without one (no
+    invitations, or only open ones) is not available.
+    """
+    prep = prepared or prepare(dataset)
+    n = prep.n_creators
+    col = dataset.collaborations
+    creator = prep.collab_creator
+    status = col["status"].astype(np.int64)
+    answered = np.isin(status, [STATUS[s] for s in ("accepted", "declined", "completed", "cancelled")])
+    decided = answered | (status == STATUS["expired"])
+    yes = np.isin(status, [STATUS[s] for s in ("accepted", "completed", "cancelled")])
+
+    n_decided = group_count(creator, n, decided)
+    n_answered = group_count(creator, n, answered)
+    n_yes = group_count(creator, n, yes)
+
+    # reply time
+    inv, resp = col["invited_at"], col["responded_at"]
+    timed = answered & ~np.isnat(resp)
+    reply_s = (resp[timed] - inv[timed]).astype(np.int64)
+    reply = shrink_event_means(creator[timed], np.log(np.maximum(reply_s, 60) / 3600.0), n)
+    median_reply_h = group_median(creator[timed], reply_s, n) / 3600.0
+
+    # fulfilment over completed collaborations that say what was promised and delivered
+    promised = col["deliverables_promised"]
+    delivered = col["deliverables_delivered"]
+    measured = (status == STATUS["completed"]) & (promised > 0) & (delivered >= 0)
+    share = np.where(measured, np.minimum(delivered, promised) / np.maximum(promised, 1), 0.0)
+    n_fulfil = group_count(creator, n, measured)
+    fulfil_sum = group_sum(creator, share, n, measured)
+    sum_promised = group_sum(creator, np.maximum(promised, 0), n, measured)
+    sum_delivered = group_sum(creator, np.maximum(delivered, 0), n, measured)
+
+    brands_worked, brands_returned = _repeat_brands(dataset, prep)
+
+    rating = col["rating"]
+    rated = ~np.isnan(rating)
+    ratings = shrink_event_means(creator[rated], rating[rated], n)
+
+    rates = {
+        "response_rate": (n_answered, n_decided),
+        "acceptance_rate": (n_yes, n_answered),
+        "fulfilment": (fulfil_sum, n_fulfil.astype(np.float64)),
+        "repeat_brands": (brands_returned, brands_worked),
+    }
+    components: dict[str, np.ndarray] = {
+        "invitations": group_count(creator, n),
+        "invitations_decided": n_decided,
+        "invitations_answered": n_answered,
+        "invitations_expired": n_decided - n_answered,
+        "invitations_accepted": n_yes,
+        "median_reply_hours": median_reply_h,
+        "deliverables_promised": sum_promised,
+        "deliverables_delivered": sum_delivered,
+        "brands_worked_with": brands_worked,
+        "brands_returned": brands_returned,
+        "ratings": ratings.count,
+        "mean_rating": ratings.mean,
+        "rating_shrunk": ratings.shrunk,
+    }
+    zs: dict[str, np.ndarray] = {}
+    for name, (s, t) in rates.items():
+        prior = beta_prior(s, t)
+        observed = np.where(t > 0, s / np.maximum(t, 1e-300), np.nan)
+        shrunk = beta_shrink(s, t, prior)
+        components[name] = observed
+        components[name + "_shrunk"] = shrunk
+        components[name + "_prior"] = np.full(n, prior.mean)
+        zs[name] = _z_or_prior(standard_score(shrunk, prior.mean, prior.sd), n_decided)
+    components["reply_log_hours_shrunk"] = reply.shrunk
+    zs["reply_speed"] = _z_or_prior(-reply.z, n_decided)
+    zs["rating"] = _z_or_prior(ratings.z, n_decided)
+    components.update({f"z_{name}": z for name, z in zs.items()})
+    raw = combine([(WEIGHTS[name], z) for name, z in zs.items()])
+    return finish("cooperation", raw, n_decided, prep.market, components)
+
+
+def _z_or_prior(z: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+    """A creator with evidence for the index but none for this input sits at the prior (0)."""
+    return np.where(np.isnan(z) & (evidence > 0), 0.0, z)
+
+
+def _repeat_brands(dataset: Dataset, prep: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Per creator: brands worked with (a yes), and how many invited again after the first yes.
+
+    One argsort of the (creator, brand) pair key groups the invitations by pair.
+    """
+    n = prep.n_creators
+    col = dataset.collaborations
+    if len(col) == 0:
+        return np.zeros(n, np.int64), np.zeros(n, np.int64)
+    status = col["status"].astype(np.int64)
+    worked = np.isin(status, [STATUS["accepted"], STATUS["completed"]])
+    n_brands = max(len(dataset.brands), 1)
+    pair = prep.collab_creator * n_brands + col["brand_id"].astype(np.int64)
+    order = np.argsort(pair)  # order within a pair does not matter: min/max reductions follow
+    pair_sorted = pair[order]
+    new = np.r_[True, pair_sorted[1:] != pair_sorted[:-1]]
+    run = np.cumsum(new) - 1
+    n_runs = int(run[-1]) + 1
+    t = col["invited_at"].astype(np.int64)[order]
+    w = worked[order]
+    first_yes = np.full(n_runs, np.iinfo(np.int64).max)
+    np.minimum.at(first_yes, run[w], t[w])
+    last_invite = np.full(n_runs, np.iinfo(np.int64).min)
+    np.maximum.at(last_invite, run, t)
+    has_yes = first_yes < np.iinfo(np.int64).max
+    came_back = has_yes & (last_invite > first_yes)
+    run_creator = pair_sorted[new] // n_brands
+    return (np.bincount(run_creator[has_yes], minlength=n)[:n].astype(np.int64),
+            np.bincount(run_creator[came_back], minlength=n)[:n].astype(np.int64))

@@ -1,0 +1,155 @@
+"""Tables of creators by index: what ``creatormatch scores`` and ``influencers`` print.
+
+Pure functions from a ``Dataset`` and its ``CreatorIndices`` to rows of plain values
+(``None`` where a value is not available), in a stable order: the sort value descending,
+unavailable last, ties by ``creator_id``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..data.dataset import Dataset
+from ..errors import UsageError
+from ._result import INDEX_NAMES, CreatorIndices
+
+__all__ = ["SCORE_COLUMNS", "INFLUENCER_COLUMNS", "SORT_KEYS", "score_rows", "influencer_rows"]
+
+#: Columns of ``creatormatch scores --format csv|json``, in order (a public format).
+SCORE_COLUMNS: tuple[str, ...] = (
+    "creator_id", "handle", "market", "followers",
+    "cooperation_index", "consistency_index", "diligence_index",
+    "content_volume", "content_success", "sales_uplift",
+    "top_category", "top_category_influence",
+    "evidence_collaborations", "evidence_videos",
+)
+#: Column of ``SCORE_COLUMNS`` holding each index's score.
+INDEX_COLUMN = {
+    "cooperation": "cooperation_index", "consistency": "consistency_index", "diligence": "diligence_index",
+    "content_volume": "content_volume", "content_success": "content_success", "sales_uplift": "sales_uplift",
+}
+#: What ``scores --sort`` accepts: an index, ``influence`` (top category, or the ``--category``
+#: given) or ``followers``.
+SORT_KEYS: tuple[str, ...] = INDEX_NAMES + ("influence", "followers")
+
+INFLUENCER_COLUMNS: tuple[str, ...] = (
+    "rank", "creator_id", "handle", "market", "followers", "category", "influence", "influence_raw",
+    "activity_share", "reach", "engagement", "sales", "centrality",
+)
+
+
+def score_rows(dataset: Dataset, indices: CreatorIndices, *, market: str | None = None,
+               category: int | None = None, sort: str = "cooperation", top: int | None = None) -> list[dict[str, Any]]:
+    """One row per creator (``SCORE_COLUMNS``), filtered and sorted.
+
+    Parameters
+    ----------
+    market : keep creators of this market only.
+    category : keep creators active in this category row only; ``sort="influence"`` then
+        sorts by influence in it.
+    sort : one of ``SORT_KEYS``; higher first.
+    top : keep the first ``top`` rows (None or 0: all).
+    """
+    if sort not in SORT_KEYS:
+        raise UsageError(f"unknown sort key '{sort}'; choose one of {', '.join(SORT_KEYS)}")
+    creators = dataset.creators
+    n = len(creators)
+    keep = np.ones(n, bool)
+    if market is not None:
+        keep &= creators["market"] == market
+    inf = indices.influence
+    if category is not None:
+        col = inf.affinity[:, [category]].toarray().ravel()
+        keep &= col > 0
+    value = _sort_value(dataset, indices, sort, category)
+    rows = np.flatnonzero(keep)
+    v = value[rows]
+    order = np.lexsort((rows, np.isnan(v), -np.nan_to_num(v, nan=0.0)))
+    rows = rows[order]
+    if top:
+        rows = rows[:top]
+    return _build_score_rows(dataset, indices, rows)
+
+
+def _sort_value(dataset: Dataset, indices: CreatorIndices, sort: str, category: int | None) -> np.ndarray:
+    if sort in INDEX_NAMES:
+        return indices.table()[sort].score
+    if sort == "followers":
+        return dataset.creators["followers"].astype(np.float64)
+    inf = indices.influence
+    if category is None:
+        return inf.top_score
+    col = inf.matrix[:, [category]].toarray().ravel()
+    return np.where(col > 0, col, np.nan)
+
+
+def _build_score_rows(dataset: Dataset, indices: CreatorIndices, rows: np.ndarray) -> list[dict[str, Any]]:
+    creators = dataset.creators
+    cats = dataset.categories
+    table = indices.table()
+    inf = indices.influence
+    has_videos = table["content_volume"].available
+    n_videos = table["content_volume"].components.get("all_videos")
+    scores = {INDEX_COLUMN[name]: np.round(result.score[rows], 1) for name, result in table.items()}
+    top = inf.top_category[rows]
+    top_score = np.round(inf.top_score[rows], 1)
+    ids, handles = creators.ids[rows], creators["handle"][rows]
+    markets, followers = creators["market"][rows], creators["followers"][rows]
+    coll_evidence = table["cooperation"].evidence[rows]
+    out = []
+    for j in range(len(rows)):
+        record: dict[str, Any] = {
+            "creator_id": str(ids[j]), "handle": str(handles[j]), "market": str(markets[j]),
+            "followers": int(followers[j]),
+        }
+        for column in ("cooperation_index", "consistency_index", "diligence_index",
+                       "content_volume", "content_success", "sales_uplift"):
+            record[column] = _num(scores[column][j])
+        record["top_category"] = str(cats.ids[top[j]]) if top[j] >= 0 and cats is not None else None
+        record["top_category_influence"] = _num(top_score[j])
+        record["evidence_collaborations"] = int(coll_evidence[j])
+        record["evidence_videos"] = int(n_videos[rows[j]]) if has_videos and n_videos is not None else None
+        out.append(record)
+    return out
+
+
+def influencer_rows(dataset: Dataset, indices: CreatorIndices, category: int, *, market: str | None = None,
+                    top: int | None = 20) -> list[dict[str, Any]]:
+    """Creators active in ``category`` (a row of ``dataset.categories``), most influential first.
+
+    Sorted by raw influence (comparable across markets: it is standardised within the
+    category), then ``creator_id``; ``influence`` is the 0–100 score within category and market.
+    """
+    inf = indices.influence
+    creators = dataset.creators
+    col_score = inf.matrix[:, [category]].tocsc()
+    rows = col_score.indices
+    if market is not None:
+        rows = rows[creators["market"][rows] == market]
+    score = inf.matrix[:, [category]].toarray().ravel()
+    raw = inf.raw[:, [category]].toarray().ravel()
+    share = inf.affinity[:, [category]].toarray().ravel()
+    comps = {name: m[:, [category]].toarray().ravel() for name, m in inf.components.items()}
+    order = np.lexsort((rows, -raw[rows]))
+    rows = rows[order]
+    if top:
+        rows = rows[:top]
+    cat_id = str(dataset.categories.ids[category])
+    out = []
+    for rank, r in enumerate(rows, start=1):
+        record: dict[str, Any] = {
+            "rank": rank, "creator_id": str(creators.ids[r]), "handle": str(creators["handle"][r]),
+            "market": str(creators["market"][r]), "followers": int(creators["followers"][r]),
+            "category": cat_id, "influence": round(float(score[r]), 1), "influence_raw": round(float(raw[r]), 4),
+            "activity_share": round(float(share[r]), 4),
+        }
+        for name, digits in (("reach", 0), ("engagement", 0), ("sales", 2), ("centrality", 3)):
+            record[name] = round(float(comps[name][r]), digits) if name in comps else None
+        out.append(record)
+    return out
+
+
+def _num(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)

@@ -1,0 +1,124 @@
+"""Why a creator is (or is not) a match for a brand: ``creatormatch explain``.
+
+An ``Explanation`` holds
+
+* the blended score and the rank among the brand's default candidates (None when the
+  creator is not a candidate: another market, or a past collaborator);
+* every component: raw value, normalised value, weight and contribution to the score
+  (contributions sum to the score, see ``blend.contributions``);
+* the strongest graph paths from the brand to the creator (``graph.paths``), e.g.
+  ``brand -> product -> category <- creator``;
+* the past collaborators of the brand that drive the MF part (ALS ``explain``: the score
+  decomposed over the brand's collaborators; BPR: factor similarity);
+* the creator's indices and the match reasons.
+
+The creator is scored in the brand's market when it is there, else over every market
+(as ``match --market any`` would).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..graph.paths import strongest_paths
+from .blend import contributions
+from .matcher import Matcher, MatchFilters, Ranking
+from .mf import mf_contributions
+from .params import COMPONENTS
+from .reasons import match_reasons
+
+__all__ = ["Explanation", "explain_match", "node_label"]
+
+
+@dataclass
+class Explanation:
+    brand_id: str
+    brand_name: str
+    creator_id: str
+    handle: str
+    market: str
+    score: float
+    rank: int | None
+    n_candidates: int
+    components: list[dict[str, Any]]
+    paths: list[dict[str, Any]]
+    mf_drivers: list[dict[str, Any]]
+    indices: dict[str, float | None]
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def node_label(matcher: Matcher, node: tuple[str, int]) -> str:
+    """Human label of a graph node, e.g. ``category Skincare`` or ``creator @putri (C00012)``."""
+    t, r = node
+    tables = matcher.model.tables
+    if t == "creator":
+        return f"creator {tables['creator']['handle'][r] or tables['creator']['id'][r]} ({tables['creator']['id'][r]})"
+    if t == "brand":
+        return f"brand {tables['brand']['name'][r]} ({tables['brand']['id'][r]})"
+    if t == "category":
+        return f"category {tables['category']['name'][r] or tables['category']['id'][r]}"
+    if t == "product":
+        name = tables["product"]["name"][r] if len(tables["product"].get("name", [])) > r else ""
+        return f"product {name} ({tables['product']['id'][r]})" if name else f"product {tables['product']['id'][r]}"
+    return f"campaign {tables['campaign']['id'][r]}"
+
+
+def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_paths: int = 5,
+                  top_drivers: int = 5) -> Explanation:
+    """Explain the score of ``creator_row`` for ``brand_row`` (see the module docstring)."""
+    p = matcher.params
+    model = matcher.model
+    brand_market = str(matcher.brand["market"][brand_row])
+    creator_market = str(matcher.creator["market"][creator_row])
+    market = None if creator_market == brand_market else "any"
+    scores = matcher.score_brand(brand_row, market=market)
+    pos = int(np.searchsorted(scores.rows, creator_row))
+    comps = scores.components_at(pos)
+    share = contributions(comps, p.weights, p.missing)
+    components = [{
+        "name": c, "raw": _num(scores.raw[c][pos]), "value": comps[c], "available": comps[c] is not None,
+        "weight": float(p.weights.get(c, 0.0)), "contribution": share[c],
+    } for c in COMPONENTS]
+
+    mask = matcher.candidate_mask(brand_row, MatchFilters(market=market))
+    notes = []
+    if mask[pos]:
+        s = scores.score
+        better = (s[mask] > s[pos]) | ((s[mask] == s[pos]) & (scores.rows[mask] < creator_row))
+        rank: int | None = int(better.sum()) + 1
+    else:
+        rank = None
+        notes.append(f"already worked with {matcher.brand['name'][brand_row]}: not a candidate unless --include-past")
+    if market == "any":
+        notes.append(f"creator is in {creator_market}, the brand in {brand_market}: scored over every market")
+
+    paths = strongest_paths(matcher.walk, ("brand", brand_row), ("creator", creator_row), alpha=p.graph_alpha,
+                            steps=p.graph_steps, top=top_paths)
+    row = model.confidence[[brand_row]]
+    drivers = mf_contributions(model.factors, row, creator_row, p, top=top_drivers)
+    one = Ranking(np.array([creator_row]), np.array([scores.score[pos]]), np.array([pos]), scores)
+    reasons = match_reasons(matcher, brand_row, one)[0]
+    idx = {name: _num(model.indices[f"{name}.score"][creator_row]) for name in
+           ("cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift")}
+    return Explanation(
+        brand_id=str(matcher.brand["id"][brand_row]), brand_name=str(matcher.brand["name"][brand_row]),
+        creator_id=str(matcher.creator["id"][creator_row]), handle=str(matcher.creator["handle"][creator_row]),
+        market=creator_market, score=float(scores.score[pos]), rank=rank, n_candidates=int(mask.sum()),
+        components=components,
+        paths=[{"path": [node_label(matcher, n) for n in wp.nodes], "weight": wp.weight} for wp in paths],
+        mf_drivers=[{"creator_id": str(matcher.creator["id"][c]), "handle": str(matcher.creator["handle"][c]),
+                     "contribution": v} for c, v in drivers],
+        indices=idx, reasons=reasons, notes=notes,
+    )
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x

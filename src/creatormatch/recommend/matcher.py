@@ -1,0 +1,360 @@
+"""Brand-specific creator matching: the one code path behind ``match``, ``explain``,
+``similar`` and the offline evaluation.
+
+For a brand ``b`` the matcher scores every creator of a *scope* (the brand's market by
+default, or every creator with ``market="any"``) on six components (``COMPONENTS``):
+
+============  ===================================================================
+mf            factor dot product ``y_c . x_b`` of the MF model (``recommend.mf``)
+graph         truncated brand-personalised walk score (``graph.walk``), divided by
+              ``degree_c ** graph_beta``
+category_fit  ``F[c] . q_b`` (``recommend.categories``)
+cooperation   cooperation index percentile (``creatormatch.indices``)
+consistency   consistency index percentile
+uplift        sales-uplift index percentile
+============  ===================================================================
+
+normalises them to [0, 1] and blends them (``recommend.blend``).  Filters then select
+candidates; they never change a score.  Usage::
+
+    matcher = Matcher.from_dataset(dataset)           # or Matcher.load(path, fingerprint)
+    matches = matcher.match("B0042", MatchFilters(max_rate=300), top=10)
+    ranking = matcher.rank(brand_row)                 # full ranking, for evaluation
+
+Cold start: a brand without collaborations has no MF factors (``mf`` not available), but
+still reaches creators through its products, categories and campaigns in the graph and
+through ``category_fit``; a creator without collaborations has no factors either and is
+matched on its content (graph edges to products and categories, ``category_fit``) and
+its indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..data.dataset import Dataset
+from ..errors import UsageError
+from ..graph.build import MarketGraph
+from ..graph.walk import TypedWalk
+from ._blas import single_thread_blas
+from .blend import blend_terms, finish_blend, normalise_graph, normalise_mf
+from .categories import CategoryIndex
+from .filters import MatchFilters, filter_mask
+from .lookup import close_matches, row_of
+from .model import MatchModel, build_model, load_model, save_model
+from .params import COMPONENTS, MatchParams
+from .scope import INDEX_COMPONENTS, MarketScope
+
+__all__ = ["MatchFilters", "BrandScores", "Ranking", "Match", "Matcher", "INDEX_COMPONENTS", "close_matches"]
+
+
+@dataclass
+class BrandScores:
+    """Components and blended score of every creator in a scope, for one brand.
+
+    ``rows`` are creator rows; ``raw``/``values``/``available`` map each component to
+    per-creator arrays aligned with ``rows`` (``values`` normalised to [0, 1]).
+    """
+
+    brand_row: int
+    rows: np.ndarray
+    raw: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+    available: dict[str, np.ndarray]
+    score: np.ndarray
+
+    def components_at(self, pos: int) -> dict[str, float | None]:
+        """Normalised components of the creator at position ``pos`` (None = not available)."""
+        return {c: (float(self.values[c][pos]) if self.available[c][pos] else None) for c in COMPONENTS}
+
+
+@dataclass
+class Ranking:
+    """Candidates of one brand in rank order: ``rows`` (creator rows), ``score``, and
+    ``positions`` into ``scores.rows``."""
+
+    rows: np.ndarray
+    score: np.ndarray
+    positions: np.ndarray
+    scores: BrandScores
+    n_candidates: int = 0
+
+
+@dataclass
+class Match:
+    """One ranked creator for a brand (``to_dict`` gives the JSON shape of ``match``)."""
+
+    rank: int
+    creator_row: int
+    creator_id: str
+    handle: str
+    market: str
+    followers: int
+    score: float
+    components: dict[str, float | None]
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank, "creator_id": self.creator_id, "handle": self.handle, "market": self.market,
+            "followers": self.followers, "score": round(self.score, 6),
+            "components": {c: (None if v is None else round(v, 6)) for c, v in self.components.items()},
+            "reasons": list(self.reasons),
+        }
+
+
+class Matcher:
+    """Scores, filters and ranks creators for brands from a ``MatchModel``."""
+
+    def __init__(self, model: MatchModel):
+        self.model = model
+        p = model.params
+        t = model.tables
+        self.creator = t["creator"]
+        self.brand = t["brand"]
+        self.category_ids = t["category"]["id"]
+        self.walk = TypedWalk(MarketGraph(model.sizes, model.relations))
+        rel = model.relations
+        self.categories = CategoryIndex(
+            parent=t["category"]["parent"], creates_in=rel.get("creates_in"), influence=model.influence,
+            brand_category=t["brand"]["category"], brand_products=rel.get("sells"),
+            product_category=self._product_category(),
+            n_creators=model.sizes["creator"], decay=p.category_decay, influence_share=p.influence_share)
+        self.markets = np.unique(self.creator["market"])
+        self._scopes: dict[str, MarketScope] = {}
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, params: MatchParams | None = None,
+                     progress: Callable[[str], None] | None = None) -> "Matcher":
+        """Build a model from ``dataset`` (e.g. a time-restricted one) and wrap it."""
+        return cls(build_model(dataset, params, progress))
+
+    @classmethod
+    def load(cls, path: str | Path, fingerprint: str | None = None) -> "Matcher":
+        """Load a saved model (``fingerprint``: refuse a model built from other data)."""
+        return cls(load_model(path, fingerprint))
+
+    def save(self, path: str | Path) -> Path:
+        return save_model(self.model, path)
+
+    @property
+    def params(self) -> MatchParams:
+        return self.model.params
+
+    def _product_category(self) -> np.ndarray:
+        m = self.model.relations.get("in_category")
+        if m is None:
+            return np.zeros(0, np.int64)
+        out = np.full(m.shape[0], -1, np.int64)
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        out[rows] = m.indices
+        return out
+
+    # ------------------------------------------------------------------ lookups
+
+    def brand_row(self, brand_id: str) -> int:
+        """Row of ``brand_id``; ``UsageError`` naming close matches when unknown."""
+        return row_of(self.brand["id"], brand_id, "brand")
+
+    def creator_row(self, creator_id: str) -> int:
+        return row_of(self.creator["id"], creator_id, "creator")
+
+    def category_row(self, category_id: str) -> int:
+        if len(self.category_ids) == 0:
+            raise UsageError("the dataset has no categories; --category cannot be used")
+        return row_of(self.category_ids, category_id, "category")
+
+    def scope_key(self, market: str | None, default: str) -> str:
+        """The scope for a market option: ``default`` when None, ``"any"``, or a known code."""
+        if market is None:
+            return default
+        if market.lower() == "any":
+            return "any"
+        code = market.upper()
+        if code not in self.markets:
+            raise UsageError(f"unknown market {market!r}; creators are in {', '.join(map(str, self.markets))} "
+                             "(or use 'any')")
+        return code
+
+    def market_of(self, brand_row: int, market: str | None) -> str:
+        """The scope of a brand for a market option (default: the brand's own market)."""
+        return self.scope_key(market, str(self.brand["market"][brand_row]))
+
+    # ------------------------------------------------------------------ scopes
+
+    def scope(self, key: str) -> MarketScope:
+        """The creators scored together under scope ``key`` (a market code or "any"), cached."""
+        if key in self._scopes:
+            return self._scopes[key]
+        m = self.model
+        if key == "any":
+            rows, local, take = np.arange(m.sizes["creator"]), None, slice(None)
+        else:
+            rows = np.flatnonzero(self.creator["market"] == key)
+            local = np.full(m.sizes["creator"], -1, np.int64)
+            local[rows] = np.arange(len(rows))
+            take = rows
+        walk_scope = self.walk.scope(None if key == "any" else rows, key=key)
+        index = {comp: np.asarray(m.indices[f"{name}.score"][take], np.float64)
+                 for comp, name in INDEX_COMPONENTS.items()}
+        known = m.factors.creator_known[take]
+        scope = MarketScope(
+            key=key, rows=rows, local=local, walk=walk_scope,
+            factors=np.ascontiguousarray(m.factors.creator[take]), known=known, n_known=int(known.sum()),
+            fit=sp.csr_array(self.categories.fit[take]) if key != "any" else self.categories.fit,
+            has_category=self.categories.creator_has_category[take], index=index,
+            index_values={c: np.where(np.isnan(v), 0.0, v / 100.0) for c, v in index.items()},
+            index_available={c: ~np.isnan(v) for c, v in index.items()},
+            followers=self.creator["followers"][take], rate=self.creator["rate"][take],
+            invitations=self.creator["invitations"][take], degree=self.walk.degree["creator"][take],
+        )
+        self._scopes[key] = scope
+        return scope
+
+    def warm_up(self, markets: list[str] | None = None) -> None:
+        """Prepare every market scope and its category expansions now rather than on first use.
+
+        A first match in a market slices that market's arrays, and the first brand of each
+        category fills the walk's category cache (``graph.walk``); a long-running process can
+        pay that once up front, so every later match takes the fast path.
+        """
+        for key in (markets if markets is not None else [str(m) for m in self.markets]):
+            scope = self.scope(key)
+            for k in range(self.walk.sizes.get("category", 0)):
+                self.walk.hub_scores(k, scope.walk)
+
+    # ------------------------------------------------------------------ scoring
+
+    def score_brand(self, brand_row: int, *, market: str | None = None, category: str | None = None,
+                    weights: dict[str, float] | None = None) -> BrandScores:
+        """All components and the blended score of every creator in the brand's scope.
+
+        Parameters
+        ----------
+        brand_row : row of the brand.
+        market : scope (see ``MatchFilters.market``).
+        category : category id whose profile replaces the brand's in ``category_fit``.
+        weights : blend weights overriding the model's (e.g. a single-component baseline).
+        """
+        p = self.params
+        scope = self.scope(self.market_of(brand_row, market))
+        n = len(scope.rows)
+        raw: dict[str, np.ndarray] = {}
+        val: dict[str, np.ndarray] = {}
+        avail: dict[str, np.ndarray] = {}
+        none = np.zeros(n, bool)
+
+        f = self.model.factors
+        if f.brand_known[brand_row]:
+            with single_thread_blas():
+                raw["mf"] = (scope.factors @ f.brand[brand_row]).astype(np.float64)
+            avail["mf"] = scope.known
+            # creators without factors have exactly zero factors, hence raw 0 (fast path)
+            val["mf"] = normalise_mf(raw["mf"], scope.known, scope.n_known, zero_unknown=True)
+        else:
+            raw["mf"], val["mf"], avail["mf"] = np.zeros(n), np.zeros(n), none
+
+        if self.walk.degree["brand"][brand_row] > 0:
+            g = self.walk.scores("brand", brand_row, scope.walk, alpha=p.graph_alpha, steps=p.graph_steps)
+            if p.graph_beta:
+                g = g * scope.damping(p.graph_beta)
+            raw["graph"], val["graph"], avail["graph"] = g, normalise_graph(g), np.ones(n, bool)
+        else:
+            raw["graph"], val["graph"], avail["graph"] = np.zeros(n), np.zeros(n), none
+
+        q = self.categories.profile(brand_row, self.category_row(category) if category else None)
+        if q is not None:
+            fit = scope.fit @ q
+            raw["category_fit"], val["category_fit"], avail["category_fit"] = fit, fit, scope.has_category
+        else:
+            raw["category_fit"], val["category_fit"], avail["category_fit"] = np.zeros(n), np.zeros(n), none
+
+        w = weights if weights is not None else p.weights
+        num, den = blend_terms(val, avail, w, p.missing)
+        static_num, static_den = scope.index_terms(w, p.missing)
+        score = finish_blend(num + static_num, den + static_den, p.missing)
+        for comp in INDEX_COMPONENTS:
+            raw[comp], val[comp], avail[comp] = scope.index[comp], scope.index_values[comp], scope.index_available[comp]
+        return BrandScores(brand_row, scope.rows, raw, val, avail, score)
+
+    def candidate_mask(self, brand_row: int, filters: MatchFilters) -> np.ndarray:
+        """Boolean mask over the brand's scope (``filters.market``) of the allowed creators."""
+        scope = self.scope(self.market_of(brand_row, filters.market))
+        members = None if filters.category is None else self.categories.members(self.category_row(filters.category))
+        return filter_mask(scope, filters, members, self.past_collaborators(brand_row))
+
+    def past_collaborators(self, brand_row: int) -> np.ndarray:
+        """Creator rows with a positive collaboration with the brand."""
+        c = self.model.confidence
+        return c.indices[c.indptr[brand_row]:c.indptr[brand_row + 1]].astype(np.int64)
+
+    def rank(self, brand_row: int, filters: MatchFilters = MatchFilters(), top: int | None = None,
+             weights: dict[str, float] | None = None) -> Ranking:
+        """Rank the brand's candidates (all of them when ``top`` is None).
+
+        Ties are broken by creator row, so a ranking is fully deterministic.  With the
+        default filters the candidates are exactly "every creator in the brand's market
+        minus its past collaborators" — the evaluation protocol's candidate set.
+        """
+        scores = self.score_brand(brand_row, market=filters.market, category=filters.category, weights=weights)
+        mask = self.candidate_mask(brand_row, filters)
+        pos = np.flatnonzero(mask)
+        s = scores.score[pos]
+        if top is not None and top < len(pos):
+            kth = np.partition(-s, top - 1)[top - 1]
+            keep = -s <= kth
+            pos, s = pos[keep], s[keep]
+        order = np.lexsort((scores.rows[pos], -s))
+        if top is not None:
+            order = order[:top]
+        n_candidates = int(mask.sum())
+        pos = pos[order]
+        return Ranking(scores.rows[pos], scores.score[pos], pos, scores, n_candidates)
+
+    def match(self, brand: str | int, filters: MatchFilters = MatchFilters(), top: int = 10,
+              reasons: bool = True) -> list[Match]:
+        """The top ``top`` creators for ``brand`` (id or row) with components and reasons."""
+        from .reasons import match_reasons
+
+        b = self.brand_row(brand) if isinstance(brand, str) else int(brand)
+        if top < 1:
+            raise UsageError("--top must be at least 1")
+        ranking = self.rank(b, filters, top)
+        sc = ranking.scores
+        why = match_reasons(self, b, ranking) if reasons else [[] for _ in ranking.rows]
+        out = []
+        for i, (row, pos) in enumerate(zip(ranking.rows, ranking.positions)):
+            out.append(Match(
+                rank=i + 1, creator_row=int(row), creator_id=str(self.creator["id"][row]),
+                handle=str(self.creator["handle"][row]), market=str(self.creator["market"][row]),
+                followers=int(self.creator["followers"][row]), score=float(sc.score[pos]),
+                components=sc.components_at(int(pos)), reasons=why[i]))
+        return out
+
+    def match_many(self, brands: list[str], filters: MatchFilters = MatchFilters(),
+                   top: int = 10) -> dict[str, list[Match]]:
+        """``match`` for several brand ids (all looked up first, so a typo fails fast)."""
+        rows = [self.brand_row(b) for b in brands]
+        return {str(self.brand["id"][r]): self.match(r, filters, top) for r in rows}
+
+    def explain(self, brand: str | int, creator: str | int):
+        """``explain.explain_match`` for ids or rows."""
+        from .explain import explain_match
+
+        b = self.brand_row(brand) if isinstance(brand, str) else int(brand)
+        c = self.creator_row(creator) if isinstance(creator, str) else int(creator)
+        return explain_match(self, b, c)
+
+    def similar(self, creator: str | int, top: int = 10, market: str | None = None):
+        """``similar.similar_creators`` for an id or row."""
+        from .similar import similar_creators
+
+        c = self.creator_row(creator) if isinstance(creator, str) else int(creator)
+        return similar_creators(self, c, top, market)

@@ -1,0 +1,336 @@
+"""The match model: everything ``match``, ``explain`` and ``similar`` need, in one artifact.
+
+``build_model(dataset, params)`` computes it; ``save_model``/``load_model`` persist it as a
+single uncompressed ``.npz`` file (no pickles):
+
+* member ``header`` — UTF-8 JSON: ``format`` ("creatormatch-model"), ``format_version``,
+  ``creatormatch_version``, ``fingerprint`` (``Dataset.fingerprint`` of the data it was
+  built from), ``created_at``, ``params`` (all hyper-parameters, blend ``weights``
+  included), ``sizes``, ``indices_available`` and ``digest``;
+* one member per array, named ``group.name`` (``creator.id``, ``factors.creator``,
+  ``rel.collaborated.indptr``, ...).
+
+``digest`` is the SHA-256 of the header (without the digest) and of every array's name,
+dtype, shape and bytes, so a truncated, edited or swapped file is refused with a
+``ModelError`` — as is a model whose fingerprint differs from the data at hand.  Writes
+are atomic: a temporary file in the target folder, fsynced, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..data.dataset import Dataset
+from ..errors import ModelError
+from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_mask
+from ..graph.centrality import global_pagerank
+from .confidence import confidence_matrix
+from .mf import Factors, fit_factors
+from .params import MatchParams
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model"]
+
+FORMAT = "creatormatch-model"
+FORMAT_VERSION = 1
+
+#: Creator indices kept in the model (name in ``creatormatch.indices``).
+INDEX_FIELDS: tuple[str, ...] = (
+    "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class MatchModel:
+    """All arrays of a built model plus its parameters and the data fingerprint.
+
+    ``tables[group][column]`` hold the id maps and creator attributes (``creator.id``,
+    ``creator.market``, ``brand.category``, ...); ``relations`` the market graph edges;
+    ``confidence`` the brands x creators confidence; ``factors`` the MF factors;
+    ``pagerank`` the global PageRank per node type; ``indices`` the creator index scores
+    (0-100, NaN = not available) and evidence; ``influence``/``affinity`` the creators x
+    categories influence (0-100) and activity share from ``creatormatch.indices``.
+    """
+
+    fingerprint: str
+    params: MatchParams
+    tables: dict[str, dict[str, np.ndarray]]
+    sizes: dict[str, int]
+    relations: dict[str, sp.csr_array]
+    confidence: sp.csr_matrix
+    factors: Factors
+    pagerank: dict[str, np.ndarray]
+    indices: dict[str, np.ndarray]
+    indices_available: dict[str, bool]
+    influence: sp.csr_array
+    affinity: sp.csr_array
+    created_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_params(self, **changes: Any) -> "MatchModel":
+        """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
+        ``graph_beta``, ``graph_steps``, ``category_decay``, ``influence_share``) — the ones
+        that need no rebuild."""
+        allowed = {"weights", "missing", "graph_alpha", "graph_beta", "graph_steps", "category_decay",
+                   "influence_share"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"{sorted(bad)} need a rebuild; only {sorted(allowed)} can change on a built model")
+        params = self.params
+        if "weights" in changes:
+            params = params.with_weights(changes.pop("weights"))
+        return replace(self, params=replace(params, **changes))
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _column(table, name: str, default) -> np.ndarray:
+    return table[name] if table is not None and name in table else default
+
+
+def graph_collaboration_weights(conf: sp.csr_matrix) -> sp.csr_array:
+    """Weights of the graph's ``collaborated`` edges: the confidence scaled to median 1, so a
+    typical collaboration weighs like one content edge (the raw confidence, 3-5 for a
+    completed job, would let collaborations drown the content paths of the walk)."""
+    w = sp.csr_array(conf, dtype=np.float64)
+    if w.nnz:
+        w.data = w.data / float(np.median(w.data))
+    return w
+
+
+def build_model(dataset: Dataset, params: MatchParams | None = None, progress: Progress | None = None) -> MatchModel:
+    """Compute every part of a match model from ``dataset``.
+
+    Steps: confidence matrix, market graph, MF fit, global PageRank, creator indices.
+    ``progress(message)`` is called before each step.
+    """
+    from ..indices import compute_indices
+
+    p = params or MatchParams()
+    say = progress or (lambda _m: None)
+    say("confidence matrix")
+    conf = confidence_matrix(dataset, p)
+    say("market graph")
+    graph = build_market_graph(dataset, collaboration_weights=graph_collaboration_weights(conf),
+                               relation_weights=p.relation_weights or None)
+    say(f"matrix factorisation ({p.mf_model}, {p.factors} factors)")
+    factors = fit_factors(conf, p)
+    say("global PageRank")
+    pr = global_pagerank(graph, alpha=p.pagerank_alpha)
+    say("creator indices")
+    ind = compute_indices(dataset)
+    indices: dict[str, np.ndarray] = {}
+    available: dict[str, bool] = {}
+    for name in INDEX_FIELDS:
+        res = getattr(ind, name)
+        indices[f"{name}.score"] = np.asarray(res.score, np.float32)
+        indices[f"{name}.evidence"] = np.asarray(res.evidence, np.int64)
+        available[name] = bool(res.available)
+    influence = sp.csr_array(ind.influence.matrix, dtype=np.float32)
+    affinity = sp.csr_array(ind.influence.affinity, dtype=np.float32)
+
+    col = dataset.collaborations
+    nc = dataset.n_creators
+    positive = positive_mask(dataset)
+    cr, br = dataset.creators, dataset.brands
+    cats, prods, camps = dataset.categories, dataset.products, dataset.campaigns
+    empty_u = np.zeros(0, "U1")
+    empty_i = np.zeros(0, np.int32)
+    tables = {
+        "creator": {
+            "id": cr["creator_id"], "handle": cr["handle"], "market": cr["market"],
+            "followers": cr["followers"].astype(np.int64), "rate": cr["rate_per_video"].astype(np.float64),
+            "primary_category": cr["primary_category"].astype(np.int32),
+            "invitations": np.bincount(col["creator_id"], minlength=nc).astype(np.int32),
+            "positives": np.bincount(col["creator_id"][positive], minlength=nc).astype(np.int32),
+        },
+        "brand": {"id": br["brand_id"], "name": br["name"], "market": br["market"],
+                  "category": br["category_id"].astype(np.int32)},
+        "category": {"id": _column(cats, "category_id", empty_u), "name": _column(cats, "name", empty_u),
+                     "parent": _column(cats, "parent_id", empty_i).astype(np.int32)},
+        "product": {"id": _column(prods, "product_id", empty_u), "name": _column(prods, "name", empty_u)},
+        "campaign": {"id": _column(camps, "campaign_id", empty_u)},
+    }
+    return MatchModel(
+        fingerprint=dataset.fingerprint, params=p, tables=tables, sizes=dict(graph.sizes),
+        relations={k: sp.csr_array(v, dtype=np.float32) for k, v in graph.relations.items()},
+        confidence=conf, factors=factors, pagerank={t: np.asarray(v, np.float64) for t, v in pr.items()},
+        indices=indices, indices_available=available, influence=influence, affinity=affinity,
+        created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+
+
+# --------------------------------------------------------------------------- save / load
+
+
+def _csr_parts(prefix: str, m) -> dict[str, np.ndarray]:
+    m = sp.csr_array(m)
+    return {f"{prefix}.indptr": m.indptr.astype(np.int64), f"{prefix}.indices": m.indices.astype(np.int32),
+            f"{prefix}.data": m.data, f"{prefix}.shape": np.asarray(m.shape, np.int64)}
+
+
+def _csr_from(arrays: dict[str, np.ndarray], prefix: str, cls=sp.csr_array):
+    shape = tuple(int(x) for x in arrays[f"{prefix}.shape"])
+    return cls((arrays[f"{prefix}.data"], arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]), shape=shape)
+
+
+def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for group, cols in model.tables.items():
+        for name, arr in cols.items():
+            out[f"{group}.{name}"] = np.asarray(arr)
+    for name, m in model.relations.items():
+        out.update(_csr_parts(f"rel.{name}", m))
+    out.update(_csr_parts("confidence", model.confidence))
+    out["factors.brand"] = model.factors.brand
+    out["factors.creator"] = model.factors.creator
+    out["factors.brand_known"] = model.factors.brand_known
+    out["factors.creator_known"] = model.factors.creator_known
+    for t, v in model.pagerank.items():
+        out[f"pagerank.{t}"] = v
+    for name, v in model.indices.items():
+        out[f"index.{name}"] = v
+    out.update(_csr_parts("influence", model.influence))
+    out.update(_csr_parts("affinity", model.affinity))
+    return out
+
+
+def _digest(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({k: v for k, v in header.items() if k != "digest"}, sort_keys=True).encode())
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}".encode())
+        h.update(memoryview(a).cast("B") if a.size else b"")
+    return h.hexdigest()
+
+
+def _header(model: MatchModel) -> dict[str, Any]:
+    from .. import __version__
+
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "creatormatch_version": __version__,
+        "fingerprint": model.fingerprint, "created_at": model.created_at, "params": model.params.to_dict(),
+        "sizes": model.sizes, "relations": sorted(model.relations), "indices_available": model.indices_available,
+        "extra": model.extra,
+    }
+
+
+def save_model(model: MatchModel, path: str | Path) -> Path:
+    """Write ``model`` to ``path`` atomically (temporary file + fsync + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = _arrays(model)
+    header = _header(model)
+    header["digest"] = _digest(header, arrays)
+    blob = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, header=blob, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def _npz(fh):
+    """``np.load`` of an open file that must be an ``.npz`` archive (we own the handle, since
+    np.load leaks its own when the archive is unreadable)."""
+    z = np.load(fh, allow_pickle=False)
+    if not isinstance(z, np.lib.npyio.NpzFile):
+        raise ValueError("not an .npz archive")
+    return z
+
+
+def read_header(path: str | Path) -> dict[str, Any]:
+    """The JSON header of a model file (without checking the arrays)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh, _npz(fh) as z:
+            return json.loads(bytes(z["header"]).decode("utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"model file not found: {path}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
+                         "'creatormatch build'") from None
+
+
+def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
+    """Read a model written by ``save_model``.
+
+    Parameters
+    ----------
+    path : the ``.npz`` file.
+    fingerprint : when given, the ``Dataset.fingerprint`` the model must have been built from.
+
+    Raises
+    ------
+    ModelError : the file is missing, truncated, not a model, of another format version,
+        altered after it was written (digest mismatch), or built from other data.
+    """
+    path = Path(path)
+    header = read_header(path)
+    if header.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a creatormatch model")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{path} has model format {header.get('format_version')}; this version of creatormatch "
+                         f"reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
+    if fingerprint is not None and header.get("fingerprint") != fingerprint:
+        raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the dataset "
+                         f"has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
+    try:
+        with open(path, "rb") as fh, _npz(fh) as z:
+            arrays = {name: z[name] for name in z.files if name != "header"}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+        raise ModelError(f"{path} is damaged ({exc}); rebuild it with 'creatormatch build'") from None
+    if _digest(header, arrays) != header.get("digest"):
+        raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
+                         "written. Rebuild it with 'creatormatch build'.")
+    try:
+        return _model_from(header, arrays)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"{path} is incomplete ({exc}); rebuild it with 'creatormatch build'") from None
+
+
+def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchModel:
+    tables: dict[str, dict[str, np.ndarray]] = {}
+    for name, arr in arrays.items():
+        group, _, col = name.partition(".")
+        if group in ("creator", "brand", "category", "product", "campaign"):
+            tables.setdefault(group, {})[col] = arr
+    relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
+    unknown = set(relations) - set(RELATIONS)
+    if unknown:
+        raise ValueError(f"unknown relations {sorted(unknown)}")
+    factors = Factors(arrays["factors.brand"], arrays["factors.creator"], arrays["factors.brand_known"],
+                      arrays["factors.creator_known"])
+    return MatchModel(
+        fingerprint=header["fingerprint"], params=MatchParams.from_dict(header["params"]), tables=tables,
+        sizes={t: int(header["sizes"][t]) for t in NODE_TYPES}, relations=relations,
+        confidence=_csr_from(arrays, "confidence", sp.csr_matrix), factors=factors,
+        pagerank={t: arrays[f"pagerank.{t}"] for t in NODE_TYPES},
+        indices={name[len("index."):]: arr for name, arr in arrays.items() if name.startswith("index.")},
+        indices_available={k: bool(v) for k, v in header["indices_available"].items()},
+        influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
+        created_at=header.get("created_at", ""), extra=header.get("extra", {}),
+    )

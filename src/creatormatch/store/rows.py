@@ -1,0 +1,427 @@
+"""Dataset arrays -> row dicts for ``UNWIND $rows AS row`` (pure functions, no server).
+
+The graph model is drawn in ``docs/graph-model.md``.  Every row is a plain dict of
+Python values the driver sends as parameters:
+
+* ``None`` for a missing value.  Loaders write properties with ``SET n += row.props``,
+  so a value that became empty in a newer dataset *removes* the stored property.
+* ``date`` and ``datetime`` columns as ISO 8601 text (``2024-05-01``,
+  ``2024-05-01T10:30:00Z``) at the top level of the row, never inside ``props``: each
+  ``load/*.cypher`` file converts them with ``date(row.x)`` / ``datetime(row.x)`` (both give
+  null for null), so they are stored as Neo4j ``DATE`` and ``DATETIME`` (UTC).  Text is
+  used because the driver packs Python datetimes about 50 times slower than strings.
+* collaboration statuses as their names (``"completed"``), references as the referenced
+  row's id.
+
+Property keys are the contract's column names (``creatormatch.data.contract``), so
+the allow-list of keys is the contract itself; labels and relationship types live in
+the ``.cypher`` files.  Videos are stored per creator in ``VideoLog`` nodes holding the
+columns as lists (missing values there use the dataset's own sentinels, because a Neo4j
+list cannot hold ``null``: -1 for counts, NaN for ``gmv``, ``""`` for references), plus
+one aggregated ``FEATURED`` edge per creator and product.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..data.contract import STATUSES, Column
+from ..data.dataset import Dataset, Table
+
+__all__ = [
+    "NODE_TABLES", "EDGE_REFS", "VIDEO_LIST_COLUMNS", "VIDEO_PART_SIZE",
+    "column_values", "node_rows", "key_rows", "collaboration_rows", "video_log_rows", "video_prune_rows",
+    "featured_rows", "creator_index_rows", "brand_match_rows", "dataset_info_props", "batches",
+]
+
+UTC = _dt.timezone.utc
+_TEMPORAL = ("date", "datetime")
+
+#: Node tables and their label (the label is written in each ``load/*.cypher`` file).
+NODE_TABLES: dict[str, str] = {
+    "categories": "Category", "creators": "Creator", "brands": "Brand", "products": "Product",
+    "campaigns": "Campaign",
+}
+#: Reference columns stored as relationships rather than properties, per node table.
+EDGE_REFS: dict[str, tuple[str, ...]] = {
+    "categories": ("parent_id",),                             # SUBCATEGORY_OF
+    "creators": ("primary_category",),                        # PRIMARY_CATEGORY
+    "brands": ("category_id",),                               # MAIN_CATEGORY
+    "products": ("brand_id", "category_id"),                  # SELLS (from the brand), IN_CATEGORY
+    "campaigns": ("brand_id", "product_id", "category_id"),   # RUNS (from the brand), PROMOTES, IN_CATEGORY
+}
+#: Columns of ``videos.csv`` kept as parallel lists on each ``VideoLog`` node.
+VIDEO_LIST_COLUMNS: tuple[str, ...] = (
+    "video_id", "posted_at", "views", "likes", "comments", "shares", "product_id", "collaboration_id",
+    "orders", "gmv",
+)
+#: Most videos one ``VideoLog`` node holds; a creator with more gets several parts.
+VIDEO_PART_SIZE = 2_000
+
+
+# --------------------------------------------------------------------------- values
+
+
+def column_values(dataset: Dataset, table: Table, column: Column) -> list[Any]:
+    """One column as Python values for the driver, ``None`` where missing.
+
+    ``ref`` columns become the referenced rows' ids, ``status`` its name, ``date``
+    ``"YYYY-MM-DD"`` and ``datetime`` ``"YYYY-MM-DDTHH:MM:SSZ"`` (UTC).
+    """
+    values = table[column.name]
+    kind = column.kind
+    if kind == "ref":
+        target = dataset.tables.get(column.ref or "")
+        ids = target.ids if target is not None else np.zeros(0, "U1")
+        return _ref_ids(values, ids)
+    if kind in ("id", "text", "market"):
+        return [v if v != "" else None for v in values.tolist()]
+    if kind == "int":
+        return [v if v >= 0 else None for v in values.astype(np.int64).tolist()]
+    if kind == "float":
+        return [None if v != v else v for v in values.astype(np.float64).tolist()]
+    if kind == "date":
+        return _iso(values, "D")
+    if kind == "datetime":
+        return _iso(values, "s")
+    if kind == "status":
+        return [STATUSES[int(v)] if v >= 0 else None for v in values.tolist()]
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _iso(values: np.ndarray, unit: str) -> list[str | None]:
+    """ISO 8601 text of ``datetime64`` values (``unit`` "D": dates; "s": UTC datetimes ending
+    in ``Z``), None for NaT."""
+    values = np.asarray(values).astype(f"datetime64[{unit}]")
+    text = np.datetime_as_string(values, unit=unit, timezone="UTC" if unit == "s" else "naive")
+    return [None if t == "NaT" else t for t in text.tolist()]
+
+
+def _ref_ids(rows: np.ndarray, ids: np.ndarray) -> list[str | None]:
+    rows = np.asarray(rows, np.int64)
+    if len(ids) == 0:
+        return [None] * len(rows)
+    names = ids[np.maximum(rows, 0)].tolist()
+    return [n if r >= 0 else None for n, r in zip(names, rows.tolist())]
+
+
+def _columns(dataset: Dataset, table: Table, names: Iterable[str]) -> dict[str, list[Any]]:
+    spec = table.spec
+    return {name: column_values(dataset, table, spec.column(name)) for name in names}
+
+
+# --------------------------------------------------------------------------- nodes and edges
+
+
+def node_rows(dataset: Dataset, name: str) -> list[dict[str, Any]]:
+    """Rows for ``load/<name>.cypher``: the key, ``props`` (every non-key, non-edge,
+    non-temporal column), and at the top level the ids of the referenced nodes
+    (``EDGE_REFS``) and the ISO text of the date columns.
+
+    >>> # rows[0] == {"creator_id": "C001", "props": {"handle": "glowwithmaya", "market": "ID",
+    >>> #             "followers": 15000, "rate_per_video": 120.5},
+    >>> #             "primary_category": "beauty.skincare", "joined_at": "2023-04-01"}
+    """
+    table = dataset.tables[name]
+    spec = table.spec
+    top = [c.name for c in spec.columns[1:] if c.name in EDGE_REFS[name] or c.kind in _TEMPORAL]
+    props = [c.name for c in spec.columns[1:] if c.name not in top]
+    return _rows(spec.key, table.ids.tolist(), _columns(dataset, table, props), _columns(dataset, table, top))
+
+
+def _rows(key: str, keys: list[str], props: dict[str, list[Any]], top: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    rows = []
+    prop_items = list(props.items())
+    top_items = list(top.items())
+    for i, k in enumerate(keys):
+        row: dict[str, Any] = {key: k, "props": {p: v[i] for p, v in prop_items}}
+        for name, values in top_items:
+            row[name] = values[i]
+        rows.append(row)
+    return rows
+
+
+def key_rows(dataset: Dataset, name: str) -> list[dict[str, Any]]:
+    """Rows for ``load/<name>_keys.cypher``: only the key, for a table the loader derived
+    from references because its file was absent (nothing else is known about it)."""
+    table = dataset.tables[name]
+    return [{table.spec.key: k} for k in table.ids.tolist()]
+
+
+def collaboration_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """Rows for ``load/collaborations.cypher``: ``collaboration_id``, the two ends
+    (``brand_id``, ``creator_id``) and the ISO text of the datetime columns at the top
+    level, ``props`` with every other column (``campaign_id`` as an id: an edge cannot
+    point at a node)."""
+    table = dataset.collaborations
+    spec = table.spec
+    top = ["brand_id", "creator_id"] + [c.name for c in spec.columns if c.kind in _TEMPORAL]
+    props = [c.name for c in spec.columns[1:] if c.name not in top]
+    return _rows("collaboration_id", table.ids.tolist(), _columns(dataset, table, props),
+                 _columns(dataset, table, top))
+
+
+# --------------------------------------------------------------------------- videos
+
+
+def _video_order(videos: Table) -> np.ndarray:
+    """Videos ordered by (creator row, posted_at, video_id) -- the table is in video_id order
+    and ``lexsort`` is stable."""
+    return np.lexsort((videos["posted_at"], videos["creator_id"]))
+
+
+def _group_starts(keys: np.ndarray) -> np.ndarray:
+    """Start positions of runs of equal ``keys`` (sorted), plus the end."""
+    if len(keys) == 0:
+        return np.zeros(1, np.int64)
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    return np.concatenate([[0], change, [len(keys)]]).astype(np.int64)
+
+
+def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> list[dict[str, Any]]:
+    """Rows for ``load/video_logs.cypher``: one ``VideoLog`` per creator and part.
+
+    A creator's videos, sorted by ``posted_at`` then ``video_id``, are cut into parts of
+    at most ``part_size``; part ``k`` holds videos ``k*part_size ..``.  ``props`` holds the
+    columns as lists (``VIDEO_LIST_COLUMNS`` but ``posted_at``; missing: -1, NaN, ``""``)
+    and totals for browsing: ``videos``, ``total_views``, ``total_orders``, ``total_gmv``.
+    ``posted_at`` (a list), ``first_posted_at`` and ``last_posted_at`` are ISO text at the
+    top level of the row.
+    """
+    videos = dataset.videos
+    if videos is None or not dataset.has("videos") or len(videos) == 0:
+        return []
+    order = _video_order(videos)
+    creator = videos["creator_id"][order].astype(np.int64)
+    creator_ids = dataset.creators.ids
+    lists: dict[str, np.ndarray] = {}
+    for name in VIDEO_LIST_COLUMNS:
+        col = videos[name][order]
+        if name in ("product_id", "collaboration_id"):
+            target = dataset.tables[videos.spec.column(name).ref or ""].ids
+            lists[name] = np.where(col >= 0, target[np.maximum(col, 0)] if len(target) else "", "")
+        elif name == "posted_at":
+            lists[name] = np.datetime_as_string(col.astype("datetime64[s]"), unit="s", timezone="UTC")
+        else:
+            lists[name] = col
+    in_props = [n for n in VIDEO_LIST_COLUMNS if n != "posted_at"]
+    starts = _group_starts(creator)
+    rows: list[dict[str, Any]] = []
+    for g in range(len(starts) - 1):
+        lo, hi = int(starts[g]), int(starts[g + 1])
+        cid = str(creator_ids[creator[lo]])
+        for part, a in enumerate(range(lo, hi, part_size)):
+            b = min(a + part_size, hi)
+            props: dict[str, Any] = {name: lists[name][a:b].tolist() for name in in_props}
+            views, orders, gmv = lists["views"][a:b], lists["orders"][a:b], lists["gmv"][a:b]
+            props.update({
+                "videos": b - a,
+                "total_views": _total(views, views >= 0),
+                "total_orders": _total(orders, orders >= 0),
+                "total_gmv": _total(gmv, ~np.isnan(gmv)),
+            })
+            posted = lists["posted_at"][a:b].tolist()
+            rows.append({"creator_id": cid, "part": part, "props": props, "posted_at": posted,
+                         "first_posted_at": posted[0], "last_posted_at": posted[-1]})
+    return rows
+
+
+def _total(values: np.ndarray, known: np.ndarray) -> int | float | None:
+    """Sum of the known values; None when none is known."""
+    if not known.any():
+        return None
+    return values[known].sum().item()
+
+
+def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> list[dict[str, Any]]:
+    """Rows for ``load/videos_prune.cypher``: per creator, how many ``VideoLog`` parts it now
+    has and which products it featured, so stale parts and ``FEATURED`` edges from an
+    earlier load are removed.  Every creator gets a row (a creator may have lost all its
+    videos).  Empty when the dataset has no ``videos.csv`` (then stored videos stay)."""
+    videos = dataset.videos
+    if videos is None or not dataset.has("videos"):
+        return []
+    n = dataset.n_creators
+    creator = videos["creator_id"].astype(np.int64)
+    counts = np.bincount(creator, minlength=n)[:n]
+    parts = -(-counts // part_size)
+    featured: list[list[str]] = [[] for _ in range(n)]
+    for c, p in _featured_pairs(dataset):
+        featured[c].append(p)
+    return [{"creator_id": cid, "parts": int(k), "product_ids": featured[i]}
+            for i, (cid, k) in enumerate(zip(dataset.creators.ids.tolist(), parts.tolist()))]
+
+
+def _featured_pairs(dataset: Dataset) -> list[tuple[int, str]]:
+    videos = dataset.videos
+    products = dataset.products
+    if videos is None or products is None:
+        return []
+    shop = videos["product_id"] >= 0
+    pairs = np.unique(np.stack([videos["creator_id"][shop].astype(np.int64),
+                                videos["product_id"][shop].astype(np.int64)]), axis=1)
+    return [(int(c), str(products.ids[p])) for c, p in zip(pairs[0], pairs[1])]
+
+
+def featured_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """Rows for ``load/featured.cypher``: one aggregated ``FEATURED`` edge per creator and
+    product that appears in at least one of the creator's videos.
+
+    ``props``: ``videos`` (count), ``views``, ``likes``, ``comments``, ``shares``,
+    ``orders``, ``gmv`` (sums of the known values; None when none is known);
+    ``first_posted_at`` and ``last_posted_at`` as ISO text at the top level of the row.
+    """
+    videos = dataset.videos
+    products = dataset.products
+    if videos is None or products is None or not dataset.has("videos") or len(videos) == 0:
+        return []
+    shop = np.flatnonzero(videos["product_id"] >= 0)
+    if len(shop) == 0:
+        return []
+    creator = videos["creator_id"][shop].astype(np.int64)
+    product = videos["product_id"][shop].astype(np.int64)
+    order = np.lexsort((product, creator))
+    creator, product, rows_ = creator[order], product[order], shop[order]
+    pair = creator * max(len(products), 1) + product
+    starts = _group_starts(pair)[:-1]
+    sums: dict[str, list[Any]] = {}
+    for name in ("views", "likes", "comments", "shares", "orders", "gmv"):
+        col = videos[name][rows_]
+        known = ~np.isnan(col) if name == "gmv" else col >= 0
+        total = np.add.reduceat(np.where(known, col, 0), starts) if len(starts) else np.zeros(0)
+        any_known = np.add.reduceat(known.astype(np.int64), starts) > 0 if len(starts) else np.zeros(0, bool)
+        sums[name] = [v if k else None for v, k in zip(total.tolist(), any_known.tolist())]
+    posted = videos["posted_at"][rows_]
+    first = _iso(np.minimum.reduceat(posted.astype(np.int64), starts).astype("datetime64[s]"), "s")
+    last = _iso(np.maximum.reduceat(posted.astype(np.int64), starts).astype("datetime64[s]"), "s")
+    count = np.diff(np.append(starts, len(pair)))
+    creator_ids, product_ids = dataset.creators.ids, products.ids
+    out = []
+    for g, s in enumerate(starts.tolist()):
+        props = {"videos": int(count[g]), **{k: v[g] for k, v in sums.items()}}
+        out.append({"creator_id": str(creator_ids[creator[s]]), "product_id": str(product_ids[product[s]]),
+                    "props": props, "first_posted_at": first[g], "last_posted_at": last[g]})
+    return out
+
+
+# --------------------------------------------------------------------------- write-back
+
+
+def _number(v: float) -> float | None:
+    return None if v != v else float(v)
+
+
+def creator_index_rows(creator_ids: Sequence[str] | np.ndarray, scores: Mapping[str, np.ndarray],
+                       evidence: Mapping[str, np.ndarray] | None = None,
+                       top_category: Sequence[str | None] | None = None,
+                       top_category_score: np.ndarray | None = None,
+                       model: str | None = None) -> list[dict[str, Any]]:
+    """Rows for ``push/indices.cypher``: per creator ``props`` with ``<name>_index`` (the
+    0-100 score; None = not available, which removes an older value), ``<name>_evidence``,
+    the top category and its influence, and the ``indices_model`` that computed them.
+
+    All arrays are in the order of ``creator_ids``.
+    """
+    ids = list(np.asarray(creator_ids).tolist())
+    cols: dict[str, list[Any]] = {}
+    for name, values in scores.items():
+        cols[f"{name}_index"] = [_number(v) for v in np.asarray(values, np.float64).tolist()]
+    for name, values in (evidence or {}).items():
+        cols[f"{name}_evidence"] = [int(v) for v in np.asarray(values, np.int64).tolist()]
+    if top_category is not None:
+        cols["top_category_id"] = [c if c else None for c in top_category]
+    if top_category_score is not None:
+        cols["top_category_influence"] = [_number(v) for v in np.asarray(top_category_score, np.float64).tolist()]
+    for key, col in cols.items():
+        if len(col) != len(ids):
+            raise ValueError(f"{key}: {len(col)} values for {len(ids)} creators")
+    rows = []
+    for i, cid in enumerate(ids):
+        props = {k: v[i] for k, v in cols.items()}
+        props["indices_model"] = model
+        rows.append({"creator_id": cid, "props": props})
+    return rows
+
+
+def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndarray, rank: np.ndarray,
+                     creator_ids: Sequence[str] | np.ndarray, score: np.ndarray,
+                     components: Mapping[str, np.ndarray], model: str,
+                     reasons: Sequence[Sequence[str]] | None = None) -> list[dict[str, Any]]:
+    """Rows for ``push/matches.cypher``: one row per brand of ``brand_ids`` -- all of them,
+    so a brand without matches loses its old ``MATCH`` edges too -- with its ``matches``.
+
+    Parameters
+    ----------
+    brand_ids : every brand whose matches are replaced.
+    match_brand : per match, the position of its brand in ``brand_ids``.
+    rank, creator_ids, score : per match (rank 1 = best).
+    components : component name -> per-match value in [0, 1], NaN = not available
+        (the property is then left out).
+    model : the model identifier stored on every edge.
+    reasons : optional per-match lists of reason strings.
+    """
+    match_brand = np.asarray(match_brand, np.int64)
+    n = len(match_brand)
+    rank_l = np.asarray(rank, np.int64).tolist()
+    score_l = np.asarray(score, np.float64).tolist()
+    creators = list(np.asarray(creator_ids).tolist())
+    comp = {k: np.asarray(v, np.float64).tolist() for k, v in components.items()}
+    for name, values in [("rank", rank_l), ("creator_ids", creators), ("score", score_l), *comp.items()]:
+        if len(values) != n:
+            raise ValueError(f"{name}: {len(values)} values for {n} matches")
+    if reasons is not None and len(reasons) != n:
+        raise ValueError(f"reasons: {len(reasons)} values for {n} matches")
+    grouped: list[list[dict[str, Any]]] = [[] for _ in range(len(brand_ids))]
+    for i in range(n):
+        props: dict[str, Any] = {"rank": rank_l[i], "score": score_l[i], "model": model}
+        for k, v in comp.items():
+            if v[i] == v[i]:
+                props[k] = v[i]
+        if reasons is not None:
+            props["reasons"] = [str(r) for r in reasons[i]]
+        grouped[match_brand[i]].append({"creator_id": creators[i], "props": props})
+    return [{"brand_id": b, "matches": sorted(m, key=lambda x: x["props"]["rank"])}
+            for b, m in zip(np.asarray(brand_ids).tolist(), grouped)]
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+
+def dataset_info_props(dataset: Dataset, content_digest: str, version: str) -> dict[str, Any]:
+    """Properties of the ``(:DatasetInfo {key: 'dataset'})`` node a load writes."""
+    from ..data.contract import CONTRACT_VERSION, FILES
+
+    present = [s.name for s in FILES if dataset.has(s.name)]
+    return {
+        "contract_version": CONTRACT_VERSION, "fingerprint": dataset.fingerprint,
+        "content_digest": content_digest, "files": present, "derived": sorted(dataset.derived),
+        "rows": [len(dataset.tables[n]) for n in present], "creatormatch_version": version,
+        "loaded_at": _dt.datetime.now(UTC).replace(microsecond=0),
+    }
+
+
+def batches(rows: Sequence[dict[str, Any]], size: int, weight: str | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive batches of ``rows`` of at most ``size`` rows -- or, with ``weight``
+    (a key of ``row['props']`` holding a count, e.g. ``videos``), of about ``size`` units
+    of that weight, so rows carrying long lists make smaller batches."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    if weight is None:
+        for i in range(0, len(rows), size):
+            yield list(rows[i:i + size])
+        return
+    batch: list[dict[str, Any]] = []
+    load = 0
+    for row in rows:
+        w = max(1, int(row["props"].get(weight) or 1))
+        if batch and load + w > size:
+            yield batch
+            batch, load = [], 0
+        batch.append(row)
+        load += w
+    if batch:
+        yield batch

@@ -1,0 +1,89 @@
+"""Baselines on hand-computed cases, the engine-backed models, significance and the oracle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from creatormatch.data import load_dataset
+from creatormatch.data.truth import load_truth
+from creatormatch.evaluate.baselines import (
+    FactorRecommender, ItemKNNRecommender, MatcherRecommender, PopularityRecommender, RandomRecommender,
+)
+from creatormatch.evaluate.oracle import load_oracle
+from creatormatch.evaluate.protocol import temporal_split
+from creatormatch.evaluate.significance import paired_tests, randomisation_p, wilcoxon_p
+
+
+def test_popularity_counts_distinct_brands_and_breaks_ties_by_followers(tiny_dir: Path) -> None:
+    ds = load_dataset(tiny_dir)
+    s = temporal_split(ds, "2024-03-01")
+    scores = PopularityRecommender().fit(s.train).score(np.array([0]))[0]
+    # training positives: B1-C1 and B3-C6; followers C1 1000, C2 5000, C3 200, C4 80000, C5/C6 3000
+    order = np.argsort(-scores, kind="stable")
+    assert [str(ds.creators.ids[i]) for i in order] == ["C6", "C1", "C4", "C2", "C5", "C3"]
+
+
+def test_itemknn_scores_by_cosine_of_brand_co_occurrence(tmp_path: Path, dataset_writer) -> None:
+    tables = {
+        "creators": [(f"C{i}", f"h{i}", "ID", 100) for i in range(1, 5)],
+        "brands": [(f"B{i}", f"b{i}", "ID") for i in range(1, 4)],
+        "collaborations": [
+            ("X1", "B1", "C1", "", "2024-01-01T00:00:00", "completed"),
+            ("X2", "B1", "C2", "", "2024-01-01T00:00:00", "completed"),
+            ("X3", "B2", "C1", "", "2024-01-01T00:00:00", "accepted"),
+            ("X4", "B2", "C3", "", "2024-01-01T00:00:00", "accepted"),
+            ("X5", "B3", "C2", "", "2024-01-01T00:00:00", "accepted"),
+        ],
+    }
+    ds = load_dataset(dataset_writer(tmp_path / "knn", tables))
+    s = ItemKNNRecommender(neighbours=0).fit(ds).score(np.array([2]))[0]  # B3 worked with C2
+    # columns: C1 {B1, B2}, C2 {B1, B3}, C3 {B2}; cos(C2, C1) = 1/2, cos(C2, C3) = 0
+    assert s[0] == pytest.approx(0.5, abs=1e-6)
+    assert s[2] == pytest.approx(0.0, abs=1e-6) and s[3] == pytest.approx(0.0, abs=1e-6)
+    assert s[2] > s[3]  # tie broken by popularity (C3 has one brand, C4 none)
+
+
+def test_random_scores_do_not_depend_on_the_batch(tiny_dir: Path) -> None:
+    ds = load_dataset(tiny_dir)
+    r = RandomRecommender(seed=3).fit(ds)
+    assert np.array_equal(r.score(np.array([0, 1]))[1], r.score(np.array([1]))[0])
+
+
+def test_engine_models_rank_exactly_the_protocols_candidates(small_market: Path) -> None:
+    ds = load_dataset(small_market)
+    s = temporal_split(ds)
+    brands = s.brands[:8]
+    scores = MatcherRecommender("blend").fit(s.train).score(brands)
+    assert np.array_equal(np.isfinite(scores), s.candidates(brands))
+
+
+def test_factor_models_reuse_the_engine_and_are_reproducible(small_market: Path) -> None:
+    s = temporal_split(load_dataset(small_market))
+    for name in ("als", "bpr"):
+        a = FactorRecommender(name, overrides={"factors": 8}).fit(s.train).score(s.brands[:5])
+        b = FactorRecommender(name, overrides={"factors": 8}).fit(s.train).score(s.brands[:5])
+        assert np.array_equal(a, b)
+
+
+def test_oracle_scores_are_the_true_affinity(small_market: Path) -> None:
+    ds = load_dataset(small_market)
+    oracle = load_oracle(ds)
+    truth = load_truth(small_market)
+    assert oracle is not None and truth is not None
+    got = oracle.score(np.array([3]))[0]
+    assert np.allclose(got, truth.affinity_for_brand(int(truth.brand_rows(ds.brands.ids[3])[0])))
+
+
+def test_wilcoxon_and_randomisation_by_hand() -> None:
+    a = np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.3])
+    b = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.3])  # the tie is dropped
+    # all six differences positive: exact two-sided p = 2 / 2^6
+    assert wilcoxon_p(a, b) == pytest.approx(2 / 64)
+    assert wilcoxon_p(a, a) == 1.0
+    p = randomisation_p(a, b, n_permutations=20_000, seed=1)
+    assert p == pytest.approx(2 / 64, abs=0.01)
+    tests = paired_tests({"blend": {"ndcg@10": a}, "other": {"ndcg@10": b}}, "blend", ["ndcg@10"])
+    assert list(tests) == ["other"] and tests["other"]["ndcg@10"] == pytest.approx(2 / 64)

@@ -1,0 +1,48 @@
+"""The issue's targets on the generator's default market (``creatormatch generate`` with no
+options: 2000 creators, 100 brands, seed 42), with every model tuned on the training period.
+
+The figures are in docs/evaluation.md; the assertions keep a margin below them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from creatormatch.data import load_dataset
+from creatormatch.evaluate.baselines import COLLABORATIVE
+from creatormatch.evaluate.run import run_evaluation
+
+
+@pytest.fixture(scope="module")
+def default_evaluation(default_market: Path):
+    return run_evaluation(load_dataset(default_market), ks=(10,)).to_json()
+
+
+@pytest.mark.slow
+def test_blend_beats_every_collaborative_baseline_clearly(default_evaluation) -> None:
+    models = default_evaluation["models"]
+    blend = models["blend"]["ndcg@10"]
+    best = max(models[name]["ndcg@10"] for name in COLLABORATIVE)
+    assert blend >= 1.6 * best  # issue: >= 1.3x; measured 2.3x
+    for name in COLLABORATIVE:
+        assert default_evaluation["significance"][name]["ndcg@10"] < 0.002  # issue: < 0.01
+
+
+@pytest.mark.slow
+def test_blend_is_not_below_graph_or_content(default_evaluation) -> None:
+    models = default_evaluation["models"]
+    blend = models["blend"]["ndcg@10"]
+    assert blend >= models["graph"]["ndcg@10"] + 0.03
+    # content alone is close: the generator decides invitations by category, so the
+    # collaborative components add little here (docs/evaluation.md, "What limits the blend")
+    assert blend >= models["content"]["ndcg@10"]
+    assert models["blend_tuned"]["ndcg@10"] >= models["graph"]["ndcg@10"] + 0.03
+
+
+@pytest.mark.slow
+def test_blend_reaches_the_oracle_share(default_evaluation) -> None:
+    assert default_evaluation["oracle_ratio"]["blend"] >= 0.9  # issue: >= 0.6; measured 1.2
+    assert default_evaluation["oracle_ratio"]["blend_tuned"] >= 0.9
+    assert default_evaluation["oracle_ratio"]["oracle"] == 1.0
