@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -81,7 +82,7 @@ def naive(store, dataset, n_rows: int) -> dict:
         query = cypher(step.query)
         for batch in R.batches(step.rows(), 5_000):
             store.write(query, rows=batch)
-    rows = R.collaboration_rows(dataset)[:n_rows]
+    rows = list(itertools.islice(R.collaboration_rows(dataset), n_rows))
     query = cypher("load/collaborations")
     began = time.perf_counter()
     for row in rows:  # one MERGE, one round trip, one commit per relationship

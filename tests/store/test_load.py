@@ -97,6 +97,7 @@ def test_a_newer_dataset_updates_changed_properties(store, valid_dir, tmp_path):
         rows[2]["delivered_at"] = "2024-04-18T12:00:00"
         rows[2]["deliverables_delivered"] = "1"
         rows.append({**rows[3], "collaboration_id": "X005", "status": "invited"})  # a new invitation
+        rows[3]["creator_id"] = "C004"       # X004 was recorded against the wrong creator: moves
 
     def products(rows):
         rows[1]["brand_id"] = "B01"         # P02 now sold by B01
@@ -112,6 +113,8 @@ def test_a_newer_dataset_updates_changed_properties(store, valid_dir, tmp_path):
     x3 = store.read("MATCH ()-[r:INVITED {collaboration_id: 'X003'}]->() "
                     "RETURN r.status AS s, r.deliverables_delivered AS d, toString(r.delivered_at) AS t")
     assert x3 == [{"s": "completed", "d": 1, "t": "2024-04-18T12:00:00Z"}]
+    moved = store.read("MATCH (b)-[r:INVITED {collaboration_id: 'X004'}]->(c) RETURN b.brand_id AS b, c.creator_id AS c")
+    assert moved == [{"b": "B02", "c": "C004"}]
     sellers = store.read("MATCH (b:Brand)-[:SELLS]->(:Product {product_id: 'P02'}) RETURN b.brand_id AS b")
     assert sellers == [{"b": "B01"}]
     # the graph now reads back as exactly the newer dataset

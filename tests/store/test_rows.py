@@ -60,8 +60,9 @@ def test_collaboration_rows(valid):
 
 
 def test_video_logs_hold_columns_as_lists_sorted_by_time(valid):
-    rows = R.video_log_rows(valid)
+    rows = list(R.video_log_rows(valid))
     assert [(r["creator_id"], r["part"]) for r in rows] == [("C001", 0), ("C003", 0)]
+    assert R.video_log_count(valid) == 2 and R.featured_count(valid) == 1
     c001 = rows[0]
     # V003 (Feb) before V001 (Mar 10) before V002 (Mar 14)
     assert c001["props"]["video_id"] == ["V003", "V001", "V002"]
@@ -75,7 +76,7 @@ def test_video_logs_hold_columns_as_lists_sorted_by_time(valid):
 
 
 def test_video_logs_split_into_parts(valid):
-    rows = R.video_log_rows(valid, part_size=2)
+    rows = list(R.video_log_rows(valid, part_size=2))
     assert [(r["creator_id"], r["part"], r["props"]["video_id"]) for r in rows] == [
         ("C001", 0, ["V003", "V001"]), ("C001", 1, ["V002"]), ("C003", 0, ["V004"])]
     prune = {r["creator_id"]: r for r in R.video_prune_rows(valid, part_size=2)}
@@ -84,7 +85,7 @@ def test_video_logs_split_into_parts(valid):
 
 
 def test_featured_rows_aggregate_shoppable_videos(valid):
-    rows = R.featured_rows(valid)
+    rows = list(R.featured_rows(valid))
     assert rows == [{
         "creator_id": "C001", "product_id": "P01",
         "props": {"videos": 2, "views": 100000, "likes": 8000, "comments": 215, "shares": 158, "orders": 118,
@@ -114,17 +115,24 @@ def test_featured_rows_match_a_slow_reference(rng, tmp_path):
         assert (got[key]["views"] or 0) == e["views"]
 
 
+def test_node_rows_are_the_same_in_any_chunk_size(valid):
+    whole = list(R.node_rows(valid, "creators"))
+    assert list(R.node_rows(valid, "creators", chunk=1)) == whole
+    assert list(R.collaboration_rows(valid, chunk=3)) == list(R.collaboration_rows(valid))
+
+
 def test_derived_tables_give_key_rows_only(overlay, tmp_path):
     folder = overlay()
     (folder / "categories.csv").unlink()
     ds = load_dataset(folder)
     assert "categories" in ds.derived
-    assert R.key_rows(ds, "categories")[:2] == [{"category_id": "beauty"}, {"category_id": "beauty.skincare"}]
+    assert list(R.key_rows(ds, "categories"))[:2] == [{"category_id": "beauty"}, {"category_id": "beauty.skincare"}]
 
 
 def test_batches_by_rows_and_by_weight():
     rows = [{"props": {"videos": n}} for n in (5, 1, 1, 7, 2)]
     assert [len(b) for b in R.batches(rows, 2)] == [2, 2, 1]
+    assert [len(b) for b in R.batches(iter(rows), 2)] == [2, 2, 1]  # any iterable, consumed lazily
     assert [[r["props"]["videos"] for r in b] for b in R.batches(rows, 6, weight="videos")] == [
         [5, 1], [1], [7], [2]]
     with pytest.raises(ValueError):

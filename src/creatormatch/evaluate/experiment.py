@@ -210,6 +210,10 @@ class Evaluation:
         """The cut-off the oracle ratio and headline figures use: 10 if requested, else the first."""
         return 10 if 10 in self.ks else self.ks[0]
 
+    def __getitem__(self, key: str) -> Any:
+        """``evaluation["models"]`` etc.: the keys of ``to_json()``."""
+        return self.to_json()[key]
+
     def to_json(self) -> dict[str, Any]:
         """``{"split_date", "n_brands", "n_cold_brands", "n_test_pairs", "models",
         "significance", "oracle_ratio"}`` with NaN written as null."""

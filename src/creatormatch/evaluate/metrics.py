@@ -1,5 +1,7 @@
 """Ranking and beyond-accuracy metrics, vectorised over a batch of brands.
 
+The same formulas, with notes on how other libraries differ: ``docs/evaluation.md``.
+
 Binary relevance throughout.  For one brand with candidate set ``C``, relevant (test)
 creators ``T`` (a subset of ``C``), ranking ``r_1, r_2, ...`` of ``C`` by descending score
 and ``rel_i = 1`` when ``r_i`` is in ``T``:

@@ -97,8 +97,9 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     ks : cut-offs (each >= 1).
     models : names from ``MODEL_NAMES`` (and ``"oracle"``); default all, plus the oracle
         when the truth file is present.
-    tune : tune the tunable models on the training period (``tuning``); without it they
-        use their defaults and ``blend_tuned`` is left out.
+    tune : tune the tunable models on the training period (``tuning``); without it -- or
+        when the training period is too short for a validation cut (said in ``notes``) --
+        they use their defaults and ``blend_tuned`` is left out.
     truth_root : folder with ``truth.npz`` (default: the dataset's folder).
     seed : seed of the random baseline.
     progress : called with short status messages.
@@ -119,9 +120,6 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     explicit_oracle = "oracle" in names
     names = [n for n in names if n != "oracle"]
     notes: list[str] = []
-    if not tune and "blend_tuned" in names:
-        names.remove("blend_tuned")
-        notes.append("blend_tuned left out: tuning was switched off")
 
     split = temporal_split(dataset, split_date)
     say(f"split at {split.split_label}: {len(split.brands):,} test brands ({int(split.cold.sum()):,} cold-start), "
@@ -130,12 +128,22 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         notes.append(f"{split.n_outside_market:,} test pairs with a creator outside the brand's market were left "
                      "out (no model ranks other markets)")
 
+    vals = []
+    if tune and _NEEDS_TUNING & set(names):
+        try:
+            vals = validation_splits(split.train, before=split.split_label)
+        except UsageError as exc:
+            tune = False
+            notes.append(f"no tuning, every model uses its defaults: {exc}")
+    if not tune and "blend_tuned" in names:
+        names.remove("blend_tuned")
+        notes.append("blend_tuned left out: it needs tuning")
+
     pool = MatcherPool()
     tuning: BlendTuning | None = None
     baseline_tuning: dict[str, TuningResult] = {}
     tuned_k = 10 if 10 in ks else ks[0]
-    if tune and _NEEDS_TUNING & set(names):
-        vals = validation_splits(split.train, before=split.split_label)
+    if vals:
         say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
         for name in ("itemknn", "als", "bpr"):
             if name in names or (name in ("als", "bpr") and {"graph", "content", "blend_tuned"} & set(names)):

@@ -143,15 +143,17 @@ class TypedWalk:
         if key is not None and key in self._scopes:
             return self._scopes[key]
         n = self.sizes["creator"]
+        # pull blocks in float64: scipy would otherwise upcast a float32 matrix on every product
         if rows is None:
             scope = CreatorScope(np.arange(n), None)
-            pull = {s: self.blocks[("creator", s)] for s in NODE_TYPES if ("creator", s) in self.blocks}
+            pull = {s: sp.csr_array(self.blocks[("creator", s)], dtype=np.float64)
+                    for s in NODE_TYPES if ("creator", s) in self.blocks}
         else:
             rows = np.asarray(rows, np.int64)
             local = np.full(n, -1, np.int64)
             local[rows] = np.arange(len(rows))
             scope = CreatorScope(rows, local)
-            pull = {s: sp.csr_array(self.blocks[("creator", s)][rows])
+            pull = {s: sp.csr_array(self.blocks[("creator", s)][rows], dtype=np.float64)
                     for s in NODE_TYPES if ("creator", s) in self.blocks}
         scope.pull = pull
         if key is not None:

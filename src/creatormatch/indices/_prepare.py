@@ -14,12 +14,19 @@ import numpy as np
 from ..data.contract import STATUSES
 from ..data.dataset import Dataset
 
-__all__ = ["Prepared", "prepare", "STATUS"]
+__all__ = ["Prepared", "prepare", "STATUS", "status_in"]
 
 #: Status codes by name (``collaborations["status"]`` holds the index into ``STATUSES``).
 STATUS = {name: code for code, name in enumerate(STATUSES)}
 
 SECONDS_PER_DAY = 86_400.0
+
+
+def status_in(status: np.ndarray, *names: str) -> np.ndarray:
+    """Boolean mask of ``status`` codes among ``names`` (a table lookup, faster than ``np.isin``)."""
+    table = np.zeros(len(STATUSES), bool)
+    table[[STATUS[name] for name in names]] = True
+    return table[status]
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ def _percentile(values: np.ndarray, groups: np.ndarray, from_zero: bool) -> np.n
         return out
     v = values[idx]
     m = np.asarray(groups)[idx]
-    order = np.lexsort((v, m))
+    order = _group_value_order(v, m)
     vs, ms = v[order], m[order]
     n = len(vs)
     pos = np.arange(n)
@@ -344,6 +344,15 @@ def _percentile(values: np.ndarray, groups: np.ndarray, from_zero: bool) -> np.n
         score = 100.0 * (rank + 1.0) / size
     out[idx[order]] = score
     return out
+
+
+def _group_value_order(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Order by group, then value: ``np.lexsort((values, groups))``, but faster when the group
+    codes fit in 16 bits (one value sort, then a stable radix sort of the groups)."""
+    if len(groups) and groups.min() >= 0 and groups.max() < 2**15:
+        by_value = np.argsort(values, kind="stable")
+        return by_value[np.argsort(groups[by_value].astype(np.int16), kind="stable")]
+    return np.lexsort((values, groups))
 
 
 def _run_end(new_run: np.ndarray) -> np.ndarray:

@@ -58,7 +58,7 @@ def consistency_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     n = prep.n_creators
     col = dataset.collaborations
     creator = prep.collab_creator
-    status = col["status"].astype(np.int64)
+    status = col["status"]
     completed = status == STATUS["completed"]
     cancelled = status == STATUS["cancelled"]
 

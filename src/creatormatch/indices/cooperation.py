@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.dataset import Dataset
-from ._prepare import STATUS, Prepared, prepare
+from ._prepare import STATUS, Prepared, prepare, status_in
 from ._result import IndexResult, finish
 from ._stats import (
     beta_prior, beta_shrink, combine, group_count, group_median, group_sum, shrink_event_means,
@@ -57,10 +57,10 @@ def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     n = prep.n_creators
     col = dataset.collaborations
     creator = prep.collab_creator
-    status = col["status"].astype(np.int64)
-    answered = np.isin(status, [STATUS[s] for s in ("accepted", "declined", "completed", "cancelled")])
+    status = col["status"]
+    answered = status_in(status, "accepted", "declined", "completed", "cancelled")
     decided = answered | (status == STATUS["expired"])
-    yes = np.isin(status, [STATUS[s] for s in ("accepted", "completed", "cancelled")])
+    yes = status_in(status, "accepted", "completed", "cancelled")
 
     n_decided = group_count(creator, n, decided)
     n_answered = group_count(creator, n, answered)
@@ -141,8 +141,7 @@ def _repeat_brands(dataset: Dataset, prep: Prepared) -> tuple[np.ndarray, np.nda
     col = dataset.collaborations
     if len(col) == 0:
         return np.zeros(n, np.int64), np.zeros(n, np.int64)
-    status = col["status"].astype(np.int64)
-    worked = np.isin(status, [STATUS["accepted"], STATUS["completed"]])
+    worked = status_in(col["status"], "accepted", "completed")
     n_brands = max(len(dataset.brands), 1)
     pair = prep.collab_creator * n_brands + col["brand_id"].astype(np.int64)
     order = np.argsort(pair)  # order within a pair does not matter: min/max reductions follow

@@ -208,7 +208,7 @@ class Matcher:
         scope = MarketScope(
             key=key, rows=rows, local=local, walk=walk_scope,
             factors=np.ascontiguousarray(m.factors.creator[take]), known=known, n_known=int(known.sum()),
-            fit=sp.csr_array(self.categories.fit[take]) if key != "any" else self.categories.fit,
+            fit=sp.csc_array(self.categories.fit[take] if key != "any" else self.categories.fit),
             has_category=self.categories.creator_has_category[take], index=index,
             index_values={c: np.where(np.isnan(v), 0.0, v / 100.0) for c, v in index.items()},
             index_available={c: ~np.isnan(v) for c, v in index.items()},
@@ -271,7 +271,7 @@ class Matcher:
 
         q = self.categories.profile(brand_row, self.category_row(category) if category else None)
         if q is not None:
-            fit = scope.fit @ q
+            fit = scope.category_fit(q)
             raw["category_fit"], val["category_fit"], avail["category_fit"] = fit, fit, scope.has_category
         else:
             raw["category_fit"], val["category_fit"], avail["category_fit"] = np.zeros(n), np.zeros(n), none

@@ -34,7 +34,7 @@ class MarketScope:
     factors: np.ndarray
     known: np.ndarray
     n_known: int
-    fit: sp.csr_array
+    fit: sp.csc_array
     has_category: np.ndarray
     index: dict[str, np.ndarray]
     index_values: dict[str, np.ndarray]
@@ -56,6 +56,19 @@ class MarketScope:
             terms = blend_terms(self.index_values, self.index_available, weights, missing)
             self._index_terms[key] = terms
         return terms
+
+    def category_fit(self, profile: np.ndarray) -> np.ndarray:
+        """``F[c] . q`` for every creator of the scope, reading only the profile's categories."""
+        cats = np.flatnonzero(profile)
+        f = self.fit
+        lo, hi = f.indptr[cats], f.indptr[cats + 1]
+        if len(cats) == 0 or int((hi - lo).sum()) == 0:
+            return np.zeros(len(self.rows))
+        counts = hi - lo
+        ends = np.cumsum(counts)
+        pos = np.repeat(lo - (ends - counts), counts) + np.arange(int(ends[-1]))
+        weights = f.data[pos] * np.repeat(profile[cats], counts)
+        return np.bincount(f.indices[pos], weights=weights, minlength=len(self.rows)).astype(np.float64, copy=False)
 
     def damping(self, beta: float) -> np.ndarray:
         """``max(degree, 1) ** -beta`` of the scope's creators (cached for the last beta)."""

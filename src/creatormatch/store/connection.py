@@ -185,7 +185,7 @@ def _classify(exc: Exception, config: StoreConfig, action: str) -> StoreError | 
     if isinstance(exc, ne.ConfigurationError):
         return _error(config, f"invalid Neo4j settings: {_message(exc)}")
     if isinstance(exc, ne.Neo4jError):
-        return _error(config, f"Neo4j failed during {action}: {code or type(exc).__name__}: {_message(exc)}")
+        return _error(config, f"Neo4j failed during {action}: {code or type(exc).__name__}: {_message(exc)}", code)
     if isinstance(exc, ne.DriverError):
         return _error(config, f"Neo4j driver failed during {action}: {type(exc).__name__}: {_message(exc)}")
     if isinstance(exc, ValueError) and action == "connecting":
@@ -210,10 +210,12 @@ def _message(exc: Exception) -> str:
     return " ".join(str(text).split())
 
 
-def _error(config: StoreConfig, text: str) -> StoreError:
+def _error(config: StoreConfig, text: str, code: str = "") -> StoreError:
     text = " ".join(text.split())
     if config.password:
         text = text.replace(config.password, "***")
-    return StoreError(text)
+    error = StoreError(text)
+    error.code = code  # type: ignore[attr-defined]  # the Neo4j status code, for callers that react to one
+    return error
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,14 +54,17 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class LoadStep:
-    """One step of a load: the query file, its rows (built when the step runs) and how
-    batches are weighed (``weight``: a count in ``row['props']``, for rows of lists)."""
+    """One step of a load: the query file, its rows (built when the step runs), how
+    batches are weighed (``weight``: a count in ``row['props']``, for rows of lists), and
+    the query that clears the way when a batch breaks a uniqueness constraint
+    (``on_conflict``, then the batch is tried again)."""
 
     name: str
     query: str
-    rows: Callable[[], list[dict[str, Any]]]
+    rows: Callable[[], Iterable[dict[str, Any]]]
+    count: Callable[[], int]
     weight: str | None = None
-    check_count: bool = True
+    on_conflict: str | None = None
 
 
 @dataclass
@@ -94,22 +97,31 @@ def load_plan(dataset: Dataset) -> list[LoadStep]:
     for name in ("categories", "creators", "brands", "products", "campaigns"):
         if name not in dataset.tables:
             continue
+        n = _const(len(dataset.tables[name]))
         if name in dataset.derived:
-            steps.append(LoadStep(name, f"load/{name}_keys", _bind(R.key_rows, dataset, name)))
+            steps.append(LoadStep(name, f"load/{name}_keys", _bind(R.key_rows, dataset, name), n))
             continue
-        steps.append(LoadStep(name, f"load/{name}", _bind(R.node_rows, dataset, name)))
+        steps.append(LoadStep(name, f"load/{name}", _bind(R.node_rows, dataset, name), n))
         if name == "categories":
-            steps.append(LoadStep("category_parents", "load/category_parents", _bind(R.node_rows, dataset, name)))
-    steps.append(LoadStep("collaborations", "load/collaborations", _bind(R.collaboration_rows, dataset)))
+            steps.append(LoadStep("category_parents", "load/category_parents", _bind(R.node_rows, dataset, name), n))
+    steps.append(LoadStep("collaborations", "load/collaborations", _bind(R.collaboration_rows, dataset),
+                          _const(len(dataset.collaborations)), on_conflict="load/collaborations_moved"))
     if dataset.has("videos"):
-        steps.append(LoadStep("videos_prune", "load/videos_prune", _bind(R.video_prune_rows, dataset)))
-        steps.append(LoadStep("video_logs", "load/video_logs", _bind(R.video_log_rows, dataset), weight="videos"))
-        steps.append(LoadStep("featured", "load/featured", _bind(R.featured_rows, dataset)))
+        steps.append(LoadStep("videos_prune", "load/videos_prune", _bind(R.video_prune_rows, dataset),
+                              _const(dataset.n_creators)))
+        steps.append(LoadStep("video_logs", "load/video_logs", _bind(R.video_log_rows, dataset),
+                              _bind(R.video_log_count, dataset), weight="videos"))
+        steps.append(LoadStep("featured", "load/featured", _bind(R.featured_rows, dataset),
+                              _bind(R.featured_count, dataset)))
     return steps
 
 
-def _bind(fn: Callable[..., list[dict[str, Any]]], *args: Any) -> Callable[[], list[dict[str, Any]]]:
+def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     return lambda: fn(*args)
+
+
+def _const(value: int) -> Callable[[], int]:
+    return lambda: value
 
 
 def load_graph(store: Neo4jStore, dataset: Dataset, *, batch_size: int = DEFAULT_BATCH_SIZE,
@@ -147,31 +159,44 @@ def load_graph(store: Neo4jStore, dataset: Dataset, *, batch_size: int = DEFAULT
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     _write_info(store, {"load_complete": False, "load_started_at": started})
     for step in load_plan(dataset):
-        rows = step.rows()
+        total = step.count()
         if progress:
-            progress(step.name, 0, len(rows))
+            progress(step.name, 0, total)
         done = 0
-        size = batch_size if step.weight is None else max(batch_size, 1)
         query = cypher(step.query)
-        for batch in R.batches(rows, size, step.weight):
-            result = store.write(query, rows=batch, action=f"loading {step.name}")
-            written = int(result[0]["rows"]) if result else 0
-            if step.check_count and written != len(batch):
+        for batch in R.batches(step.rows(), batch_size, step.weight):
+            written = _write_batch(store, step, query, batch)
+            if written != len(batch):
                 raise StoreError(f"loading {step.name}: {len(batch) - written} of {len(batch)} rows were not "
                                  "written because a node they link to is missing from the graph; load the "
                                  "whole dataset (not single files) so every referenced node exists")
             done += len(batch)
             summary.transactions += 1
             if progress:
-                progress(step.name, done, len(rows))
-        summary.rows[step.name] = len(rows)
-        del rows
+                progress(step.name, done, total)
+        summary.rows[step.name] = done
     info = R.dataset_info_props(dataset, content_digest(dataset), __version__)
     info["load_complete"] = True
     _write_info(store, info)
     summary.retries = store.retries - retries_before
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
+def _write_batch(store: Neo4jStore, step: LoadStep, query: str, batch: list[dict[str, Any]]) -> int:
+    """Write one batch; returns the rows the query reports written."""
+    try:
+        result = store.write(query, rows=batch, action=f"loading {step.name}")
+    except StoreError as exc:
+        if step.on_conflict is None or getattr(exc, "code", "") != _CONSTRAINT_FAILED:
+            raise
+        # rare: a key moved (a collaboration to another brand or creator); clear the way, retry once
+        store.write(cypher(step.on_conflict), rows=batch, action=f"moving {step.name}")
+        result = store.write(query, rows=batch, action=f"loading {step.name}")
+    return int(result[0]["rows"]) if result else 0
 
 
 def _write_info(store: Neo4jStore, props: dict[str, Any]) -> None:

@@ -34,8 +34,8 @@ from ..data.dataset import Dataset, Table
 
 __all__ = [
     "NODE_TABLES", "EDGE_REFS", "VIDEO_LIST_COLUMNS", "VIDEO_PART_SIZE",
-    "column_values", "node_rows", "key_rows", "collaboration_rows", "video_log_rows", "video_prune_rows",
-    "featured_rows", "creator_index_rows", "brand_match_rows", "dataset_info_props", "batches",
+    "column_values", "node_rows", "key_rows", "collaboration_rows", "video_log_rows", "video_log_count",
+    "video_prune_rows", "featured_rows", "featured_count", "creator_index_rows", "brand_match_rows", "dataset_info_props", "batches",
 ]
 
 UTC = _dt.timezone.utc
@@ -61,6 +61,8 @@ VIDEO_LIST_COLUMNS: tuple[str, ...] = (
 )
 #: Most videos one ``VideoLog`` node holds; a creator with more gets several parts.
 VIDEO_PART_SIZE = 2_000
+#: Table rows turned into Python values at a time (bounds memory on large tables).
+CHUNK = 20_000
 
 
 # --------------------------------------------------------------------------- values
@@ -117,20 +119,28 @@ def _columns(dataset: Dataset, table: Table, names: Iterable[str]) -> dict[str, 
 # --------------------------------------------------------------------------- nodes and edges
 
 
-def node_rows(dataset: Dataset, name: str) -> list[dict[str, Any]]:
+def _chunks(n: int, chunk: int) -> Iterator[slice]:
+    for lo in range(0, n, chunk):
+        yield slice(lo, min(lo + chunk, n))
+
+
+def node_rows(dataset: Dataset, name: str, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
     """Rows for ``load/<name>.cypher``: the key, ``props`` (every non-key, non-edge,
     non-temporal column), and at the top level the ids of the referenced nodes
-    (``EDGE_REFS``) and the ISO text of the date columns.
+    (``EDGE_REFS``) and the ISO text of the date columns.  Built ``chunk`` table rows at a
+    time, so memory stays bounded on large tables.
 
-    >>> # rows[0] == {"creator_id": "C001", "props": {"handle": "glowwithmaya", "market": "ID",
-    >>> #             "followers": 15000, "rate_per_video": 120.5},
-    >>> #             "primary_category": "beauty.skincare", "joined_at": "2023-04-01"}
+    >>> # next(node_rows(ds, "creators")) == {"creator_id": "C001", "props": {"handle":
+    >>> #     "glowwithmaya", "market": "ID", "followers": 15000, "rate_per_video": 120.5},
+    >>> #     "primary_category": "beauty.skincare", "joined_at": "2023-04-01"}
     """
     table = dataset.tables[name]
     spec = table.spec
     top = [c.name for c in spec.columns[1:] if c.name in EDGE_REFS[name] or c.kind in _TEMPORAL]
     props = [c.name for c in spec.columns[1:] if c.name not in top]
-    return _rows(spec.key, table.ids.tolist(), _columns(dataset, table, props), _columns(dataset, table, top))
+    for part in _chunks(len(table), chunk):
+        sub = table.take(part)
+        yield from _rows(spec.key, sub.ids.tolist(), _columns(dataset, sub, props), _columns(dataset, sub, top))
 
 
 def _rows(key: str, keys: list[str], props: dict[str, list[Any]], top: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -145,14 +155,15 @@ def _rows(key: str, keys: list[str], props: dict[str, list[Any]], top: dict[str,
     return rows
 
 
-def key_rows(dataset: Dataset, name: str) -> list[dict[str, Any]]:
+def key_rows(dataset: Dataset, name: str) -> Iterator[dict[str, Any]]:
     """Rows for ``load/<name>_keys.cypher``: only the key, for a table the loader derived
     from references because its file was absent (nothing else is known about it)."""
     table = dataset.tables[name]
-    return [{table.spec.key: k} for k in table.ids.tolist()]
+    key = table.spec.key
+    return ({key: k} for k in table.ids.tolist())
 
 
-def collaboration_rows(dataset: Dataset) -> list[dict[str, Any]]:
+def collaboration_rows(dataset: Dataset, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
     """Rows for ``load/collaborations.cypher``: ``collaboration_id``, the two ends
     (``brand_id``, ``creator_id``) and the ISO text of the datetime columns at the top
     level, ``props`` with every other column (``campaign_id`` as an id: an edge cannot
@@ -161,8 +172,10 @@ def collaboration_rows(dataset: Dataset) -> list[dict[str, Any]]:
     spec = table.spec
     top = ["brand_id", "creator_id"] + [c.name for c in spec.columns if c.kind in _TEMPORAL]
     props = [c.name for c in spec.columns[1:] if c.name not in top]
-    return _rows("collaboration_id", table.ids.tolist(), _columns(dataset, table, props),
-                 _columns(dataset, table, top))
+    for part in _chunks(len(table), chunk):
+        sub = table.take(part)
+        yield from _rows("collaboration_id", sub.ids.tolist(), _columns(dataset, sub, props),
+                         _columns(dataset, sub, top))
 
 
 # --------------------------------------------------------------------------- videos
@@ -182,7 +195,7 @@ def _group_starts(keys: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], change, [len(keys)]]).astype(np.int64)
 
 
-def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> list[dict[str, Any]]:
+def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterator[dict[str, Any]]:
     """Rows for ``load/video_logs.cypher``: one ``VideoLog`` per creator and part.
 
     A creator's videos, sorted by ``posted_at`` then ``video_id``, are cut into parts of
@@ -190,44 +203,49 @@ def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> list[d
     columns as lists (``VIDEO_LIST_COLUMNS`` but ``posted_at``; missing: -1, NaN, ``""``)
     and totals for browsing: ``videos``, ``total_views``, ``total_orders``, ``total_gmv``.
     ``posted_at`` (a list), ``first_posted_at`` and ``last_posted_at`` are ISO text at the
-    top level of the row.
+    top level of the row.  Rows are made one at a time (20M videos never become Python
+    objects at once).
     """
     videos = dataset.videos
     if videos is None or not dataset.has("videos") or len(videos) == 0:
-        return []
+        return
     order = _video_order(videos)
     creator = videos["creator_id"][order].astype(np.int64)
     creator_ids = dataset.creators.ids
-    lists: dict[str, np.ndarray] = {}
-    for name in VIDEO_LIST_COLUMNS:
-        col = videos[name][order]
-        if name in ("product_id", "collaboration_id"):
-            target = dataset.tables[videos.spec.column(name).ref or ""].ids
-            lists[name] = np.where(col >= 0, target[np.maximum(col, 0)] if len(target) else "", "")
-        elif name == "posted_at":
-            lists[name] = np.datetime_as_string(col.astype("datetime64[s]"), unit="s", timezone="UTC")
-        else:
-            lists[name] = col
-    in_props = [n for n in VIDEO_LIST_COLUMNS if n != "posted_at"]
+    refs = {name: dataset.tables[videos.spec.column(name).ref or ""].ids for name in ("product_id", "collaboration_id")}
     starts = _group_starts(creator)
-    rows: list[dict[str, Any]] = []
     for g in range(len(starts) - 1):
         lo, hi = int(starts[g]), int(starts[g + 1])
         cid = str(creator_ids[creator[lo]])
         for part, a in enumerate(range(lo, hi, part_size)):
-            b = min(a + part_size, hi)
-            props: dict[str, Any] = {name: lists[name][a:b].tolist() for name in in_props}
-            views, orders, gmv = lists["views"][a:b], lists["orders"][a:b], lists["gmv"][a:b]
+            rows_ = order[a:min(a + part_size, hi)]
+            props: dict[str, Any] = {}
+            for name in VIDEO_LIST_COLUMNS:
+                col = videos[name][rows_]
+                if name in refs:
+                    ids = refs[name]
+                    props[name] = np.where(col >= 0, ids[np.maximum(col, 0)] if len(ids) else "", "").tolist()
+                elif name != "posted_at":
+                    props[name] = col.tolist()
+            views, orders, gmv = videos["views"][rows_], videos["orders"][rows_], videos["gmv"][rows_]
             props.update({
-                "videos": b - a,
+                "videos": len(rows_),
                 "total_views": _total(views, views >= 0),
                 "total_orders": _total(orders, orders >= 0),
                 "total_gmv": _total(gmv, ~np.isnan(gmv)),
             })
-            posted = lists["posted_at"][a:b].tolist()
-            rows.append({"creator_id": cid, "part": part, "props": props, "posted_at": posted,
-                         "first_posted_at": posted[0], "last_posted_at": posted[-1]})
-    return rows
+            posted = _iso(videos["posted_at"][rows_], "s")
+            yield {"creator_id": cid, "part": part, "props": props, "posted_at": posted,
+                   "first_posted_at": posted[0], "last_posted_at": posted[-1]}
+
+
+def video_log_count(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> int:
+    """How many rows ``video_log_rows`` gives."""
+    videos = dataset.videos
+    if videos is None or not dataset.has("videos") or len(videos) == 0:
+        return 0
+    counts = np.bincount(videos["creator_id"].astype(np.int64), minlength=dataset.n_creators)
+    return int((-(-counts // part_size)).sum())
 
 
 def _total(values: np.ndarray, known: np.ndarray) -> int | float | None:
@@ -237,37 +255,42 @@ def _total(values: np.ndarray, known: np.ndarray) -> int | float | None:
     return values[known].sum().item()
 
 
-def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> list[dict[str, Any]]:
+def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterator[dict[str, Any]]:
     """Rows for ``load/videos_prune.cypher``: per creator, how many ``VideoLog`` parts it now
     has and which products it featured, so stale parts and ``FEATURED`` edges from an
     earlier load are removed.  Every creator gets a row (a creator may have lost all its
-    videos).  Empty when the dataset has no ``videos.csv`` (then stored videos stay)."""
+    videos).  Nothing when the dataset has no ``videos.csv`` (then stored videos stay)."""
     videos = dataset.videos
     if videos is None or not dataset.has("videos"):
-        return []
+        return
     n = dataset.n_creators
-    creator = videos["creator_id"].astype(np.int64)
-    counts = np.bincount(creator, minlength=n)[:n]
-    parts = -(-counts // part_size)
-    featured: list[list[str]] = [[] for _ in range(n)]
-    for c, p in _featured_pairs(dataset):
-        featured[c].append(p)
-    return [{"creator_id": cid, "parts": int(k), "product_ids": featured[i]}
-            for i, (cid, k) in enumerate(zip(dataset.creators.ids.tolist(), parts.tolist()))]
+    counts = np.bincount(videos["creator_id"].astype(np.int64), minlength=n)[:n]
+    parts = (-(-counts // part_size)).tolist()
+    pair_creator, pair_product = _featured_pairs(dataset)
+    bounds = np.searchsorted(pair_creator, np.arange(n + 1))
+    product_ids = dataset.products.ids if dataset.products is not None else np.zeros(0, "U1")
+    for i, cid in enumerate(dataset.creators.ids.tolist()):
+        featured = product_ids[pair_product[bounds[i]:bounds[i + 1]]].tolist() if bounds[i + 1] > bounds[i] else []
+        yield {"creator_id": cid, "parts": int(parts[i]), "product_ids": featured}
 
 
-def _featured_pairs(dataset: Dataset) -> list[tuple[int, str]]:
+def _featured_pairs(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (creator row, product row) pairs of shoppable videos, sorted."""
     videos = dataset.videos
-    products = dataset.products
-    if videos is None or products is None:
-        return []
+    if videos is None or dataset.products is None or not dataset.has("videos"):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     shop = videos["product_id"] >= 0
     pairs = np.unique(np.stack([videos["creator_id"][shop].astype(np.int64),
                                 videos["product_id"][shop].astype(np.int64)]), axis=1)
-    return [(int(c), str(products.ids[p])) for c, p in zip(pairs[0], pairs[1])]
+    return pairs[0], pairs[1]
 
 
-def featured_rows(dataset: Dataset) -> list[dict[str, Any]]:
+def featured_count(dataset: Dataset) -> int:
+    """How many rows ``featured_rows`` gives."""
+    return len(_featured_pairs(dataset)[0])
+
+
+def featured_rows(dataset: Dataset) -> Iterator[dict[str, Any]]:
     """Rows for ``load/featured.cypher``: one aggregated ``FEATURED`` edge per creator and
     product that appears in at least one of the creator's videos.
 
@@ -278,10 +301,10 @@ def featured_rows(dataset: Dataset) -> list[dict[str, Any]]:
     videos = dataset.videos
     products = dataset.products
     if videos is None or products is None or not dataset.has("videos") or len(videos) == 0:
-        return []
+        return
     shop = np.flatnonzero(videos["product_id"] >= 0)
     if len(shop) == 0:
-        return []
+        return
     creator = videos["creator_id"][shop].astype(np.int64)
     product = videos["product_id"][shop].astype(np.int64)
     order = np.lexsort((product, creator))
@@ -300,12 +323,10 @@ def featured_rows(dataset: Dataset) -> list[dict[str, Any]]:
     last = _iso(np.maximum.reduceat(posted.astype(np.int64), starts).astype("datetime64[s]"), "s")
     count = np.diff(np.append(starts, len(pair)))
     creator_ids, product_ids = dataset.creators.ids, products.ids
-    out = []
     for g, s in enumerate(starts.tolist()):
         props = {"videos": int(count[g]), **{k: v[g] for k, v in sums.items()}}
-        out.append({"creator_id": str(creator_ids[creator[s]]), "product_id": str(product_ids[product[s]]),
-                    "props": props, "first_posted_at": first[g], "last_posted_at": last[g]})
-    return out
+        yield {"creator_id": str(creator_ids[creator[s]]), "product_id": str(product_ids[product[s]]),
+               "props": props, "first_posted_at": first[g], "last_posted_at": last[g]}
 
 
 # --------------------------------------------------------------------------- write-back
@@ -404,20 +425,17 @@ def dataset_info_props(dataset: Dataset, content_digest: str, version: str) -> d
     }
 
 
-def batches(rows: Sequence[dict[str, Any]], size: int, weight: str | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Consecutive batches of ``rows`` of at most ``size`` rows -- or, with ``weight``
-    (a key of ``row['props']`` holding a count, e.g. ``videos``), of about ``size`` units
-    of that weight, so rows carrying long lists make smaller batches."""
+def batches(rows: Iterable[dict[str, Any]], size: int, weight: str | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive batches of ``rows`` (any iterable, consumed lazily) of at most ``size``
+    rows -- or, with ``weight`` (a key of ``row['props']`` holding a count, e.g.
+    ``videos``), of about ``size`` units of that weight, so rows carrying long lists make
+    smaller batches."""
     if size < 1:
         raise ValueError("batch size must be at least 1")
-    if weight is None:
-        for i in range(0, len(rows), size):
-            yield list(rows[i:i + size])
-        return
     batch: list[dict[str, Any]] = []
     load = 0
     for row in rows:
-        w = max(1, int(row["props"].get(weight) or 1))
+        w = 1 if weight is None else max(1, int(row["props"].get(weight) or 1))
         if batch and load + w > size:
             yield batch
             batch, load = [], 0
