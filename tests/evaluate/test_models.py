@@ -68,13 +68,29 @@ def test_factor_models_reuse_the_engine_and_are_reproducible(small_market: Path)
         assert np.array_equal(a, b)
 
 
-def test_oracle_scores_are_the_true_affinity(small_market: Path) -> None:
+def test_oracle_scores_are_the_true_positive_propensity(small_market: Path) -> None:
     ds = load_dataset(small_market)
     oracle = load_oracle(ds)
     truth = load_truth(small_market)
     assert oracle is not None and truth is not None
+    s = temporal_split(ds)
+    oracle.fit(s.train)
+    lo, hi = oracle.window
+    assert 0 < lo < hi == truth.meta["days"]
     got = oracle.score(np.array([3]))[0]
-    assert np.allclose(got, truth.affinity_for_brand(int(truth.brand_rows(ds.brands.ids[3])[0])))
+    b = int(truth.brand_rows(ds.brands.ids[3])[0])
+    c = np.arange(truth.n_creators)
+    invite = truth.invitation_propensity(b, c, oracle.window)
+    accept = truth.acceptance_probability(b, c)
+    assert np.allclose(got, invite * accept)
+    # acceptance is the generator's formula; the per-slot pick probabilities sum to 1 over
+    # all creators (every market) when nobody is excluded by the joining window
+    inv = truth.meta["invitation"]
+    coop, cons = truth.cooperation, truth.consistency
+    want = ((inv["respond"][0] + inv["respond"][1] * coop) / (1 + np.exp(-(inv["accept_bias"] + truth.affinity(b, c))))
+            * (1 - inv["cancel"][0] - inv["cancel"][1] * (1 - cons) ** 2))
+    assert np.allclose(accept, want)
+    assert np.isclose(truth.invitation_propensity(b, c).sum(), 1.0)
 
 
 def test_wilcoxon_and_randomisation_by_hand() -> None:

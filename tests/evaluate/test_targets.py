@@ -43,6 +43,10 @@ def test_blend_is_not_below_graph_or_content(default_evaluation) -> None:
 
 @pytest.mark.slow
 def test_blend_reaches_the_oracle_share(default_evaluation) -> None:
-    assert default_evaluation["oracle_ratio"]["blend"] >= 0.9  # issue: >= 0.6; measured 1.2
-    assert default_evaluation["oracle_ratio"]["blend_tuned"] >= 0.9
-    assert default_evaluation["oracle_ratio"]["oracle"] == 1.0
+    # the oracle ranks by the true invitation x acceptance probability (docs/evaluation.md, "Oracle")
+    ratios = default_evaluation["oracle_ratio"]
+    assert ratios["blend"] >= 0.65  # issue: >= 0.6; measured 0.74
+    assert ratios["blend_tuned"] >= 0.65  # measured 0.72
+    assert ratios["oracle"] == 1.0
+    # a ceiling: no model comes close to it (largest measured: blend 0.74)
+    assert all(r <= 0.9 for name, r in ratios.items() if name != "oracle")

@@ -925,7 +925,7 @@ def generate_market(
 
     base = np.datetime64(first_day.isoformat(), "s")
     sizes = _write_all(out_dir, base, tax, creators, brands, products, campaigns, collabs, videos, report)
-    truth_path = write_truth(out_dir, _truth(tax, creators, brands, seed, first_day, days))
+    truth_path = write_truth(out_dir, _truth(tax, creators, brands, products, seed, first_day, days))
     sizes[TRUTH_FILENAME] = truth_path.stat().st_size
     report("done", 1.0)
     counts = {"categories": len(tax.ids), "creators": len(creators), "brands": len(brands),
@@ -1063,8 +1063,20 @@ def _write_all(out: Path, base: np.datetime64, tax: _Taxonomy, creators: _Creato
     return sizes
 
 
-def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, seed: int, first_day: date, days: int) -> Truth:
+def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, products: _Products, seed: int,
+           first_day: date, days: int) -> Truth:
     nc, nb = len(creators), len(brands)
+    # a campaign promotes one of its brand's products uniformly: the product count per
+    # category is the brand's campaign-category mix (at most 41 products per brand)
+    product_categories = np.zeros((nb, len(tax.ids)), dtype=np.uint8)
+    np.add.at(product_categories, (products.brand, products.category), 1)
+    # the invitation and outcome model, so Truth.positive_propensity needs no generator import
+    invitation = {
+        "home_market_share": HOME_MARKET_SHARE, "creator_market_share": CREATOR_MARKET_SHARE.tolist(),
+        "selection_modes": SELECTION_MODES.tolist(), "category_weight_exp": CATEGORY_WEIGHT_EXP,
+        "popularity_weight_exp": POPULARITY_WEIGHT_EXP, "repeat_share": REPEAT_SHARE,
+        "respond": [RESPOND_BASE, RESPOND_SLOPE], "accept_bias": ACCEPT_BIAS, "cancel": [CANCEL_BASE, CANCEL_SLOPE],
+    }
     return Truth(
         creator_id=np.asarray(_ids("C", np.arange(nc), _id_width(7, nc)), dtype=f"U{1 + _id_width(7, nc)}"),
         cooperation=creators.cooperation, consistency=creators.consistency, diligence=creators.diligence,
@@ -1077,5 +1089,8 @@ def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, seed: int, firs
         brand_market=brands.market.astype(np.int8), brand_category=brands.category.astype(np.int32),
         brand_latent=brands.latent,
         category_id=tax.ids, category_top=tax.top.astype(np.int32), markets=np.array(MARKETS),
-        meta={"generator_version": GENERATOR_VERSION, "seed": seed, "start": first_day.isoformat(), "days": days},
+        meta={"generator_version": GENERATOR_VERSION, "seed": seed, "start": first_day.isoformat(), "days": days,
+              "invitation": invitation},
+        creator_followers=creators.followers.astype(np.int64), creator_joined_day=creators.joined_day.astype(np.int32),
+        brand_product_categories=product_categories,
     )

@@ -18,6 +18,22 @@ invited creator accepted -- is (see ``docs/generator.md``)::
     affinity(b, c) = W_FIT * fit + W_LATENT * latent + W_COOPERATION * (cooperation_c - 0.5)
                      + W_CROSS_MARKET * [market_b != market_c]
 
+Whether a pair becomes a positive also depends on whether the brand invites the creator
+at all, which the generator decides from public information (campaign category,
+followers, market) and never from the affinity.  The file therefore also keeps what that
+invitation model needs -- each creator's followers and joining day, each brand's product
+count per category (a campaign promotes one of the brand's products, uniformly) and the
+generator's invitation and outcome constants (``meta["invitation"]``) -- and
+``Truth.positive_propensity`` combines both into the true probability that an invitation
+slot of the brand turns the pair into a positive::
+
+    P(slot picks c | b) = sum_k mix_b(k) * P(market_c | b) * (  m_cat * cat_k(c) + m_pop * pop(c)
+                                                              + m_uni * uni(c) )
+    P(positive | invited) = (r0 + r1 * cooperation_c) * sigmoid(ACCEPT_BIAS + affinity(b, c))
+                            * (1 - (c0 + c1 * (1 - consistency_c)^2))
+
+(``docs/generator.md``, "Who gets invited" and "Invitation outcomes").
+
 The file is a plain ``.npz`` (one ``.npy`` per array, no pickles), written with fixed zip
 timestamps so the same seed gives a byte-identical file.
 """
@@ -41,7 +57,12 @@ __all__ = [
 ]
 
 TRUTH_FILENAME = "truth.npz"
-TRUTH_FORMAT = 1
+#: 2 added the invitation model (followers, joining day, brand product categories, constants).
+TRUTH_FORMAT = 2
+#: Formats this version reads; format 1 files have no invitation model (``has_invitation_model``).
+_READABLE_FORMATS = (1, 2)
+#: Arrays only format 2 has.
+_INVITATION_ARRAYS = ("creator_followers", "creator_joined_day", "brand_product_categories")
 
 #: Per-creator hidden traits, each "higher = more of the trait".
 TRAITS: tuple[str, ...] = (
@@ -122,6 +143,10 @@ class Truth:
     category_top: np.ndarray
     markets: np.ndarray
     meta: dict[str, Any]
+    # the invitation model (format 2; None in a format-1 file)
+    creator_followers: np.ndarray | None = None
+    creator_joined_day: np.ndarray | None = None
+    brand_product_categories: np.ndarray | None = None   # (brands, categories) product counts
 
     @property
     def n_creators(self) -> int:
@@ -174,6 +199,114 @@ class Truth:
         creators = np.arange(self.n_creators)
         return self.affinity(np.full(self.n_creators, int(brand_row)), creators)
 
+    # ------------------------------------------------------------------ invitation model
+
+    @property
+    def has_invitation_model(self) -> bool:
+        """True when the file holds what ``positive_propensity`` needs (format 2)."""
+        return (self.creator_followers is not None and self.brand_product_categories is not None
+                and "invitation" in self.meta)
+
+    def _invitation_tables(self) -> dict[str, np.ndarray]:
+        """Per-market and per-(market, category) sums of the pick weights, computed once."""
+        cached = self.__dict__.get("_inv_cache")
+        if cached is not None:
+            return cached
+        if not self.has_invitation_model:
+            raise ValueError("this truth file has no invitation model (format 1); regenerate the market")
+        inv = self.meta["invitation"]
+        n_m, n_k = len(self.markets), len(self.category_id)
+        f = self.creator_followers.astype(np.float64)
+        m = self.creator_market.astype(np.int64)
+        k = self.creator_primary.astype(np.int64)
+        top = self.category_top.astype(np.int64)
+        w_cat = f ** float(inv["category_weight_exp"])
+        w_pop = f ** float(inv["popularity_weight_exp"])
+        s_cat = np.bincount(m * n_k + k, weights=w_cat, minlength=n_m * n_k).reshape(n_m, n_k)
+        s_top = np.bincount(m * n_k + top[k], weights=w_cat, minlength=n_m * n_k).reshape(n_m, n_k)
+        s_pop = np.bincount(m, weights=w_pop, minlength=n_m)
+        n_in = np.bincount(m, minlength=n_m).astype(np.float64)
+        counts = self.brand_product_categories.astype(np.float64)
+        mix = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)     # campaign category mix
+        # fallbacks of the category pick when the market has no creator in the campaign's
+        # subcategory: the same top level (``via_top``), else the popularity pick (``via_pop``)
+        empty_sub = s_cat == 0                                               # (markets, categories)
+        empty_top = s_top[:, top] == 0                                       # top level of each category
+        via_top = np.zeros((mix.shape[0], n_m, n_k))                         # (brands, markets, top rows)
+        for t in np.unique(top):
+            in_t = top == t
+            via_top[:, :, t] = mix[:, in_t] @ (empty_sub[:, in_t] & ~empty_top[:, in_t]).T
+        via_pop = mix @ (empty_sub & empty_top).T                            # (brands, markets)
+        cached = {"w_cat": w_cat, "w_pop": w_pop, "s_cat": s_cat, "s_top": s_top, "s_pop": s_pop,
+                  "n_in": n_in, "mix": mix, "via_top": via_top, "via_pop": via_pop}
+        object.__setattr__(self, "_inv_cache", cached)
+        return cached
+
+    def invitation_propensity(self, brand_rows: np.ndarray, creator_rows: np.ndarray,
+                              window: tuple[float, float] | None = None) -> np.ndarray:
+        """Probability that one new-creator invitation slot of the brand picks the creator.
+
+        The generator's pick (``docs/generator.md``, "Who gets invited"), in closed form:
+        the campaign's category ``k`` follows the brand's product mix; the market is the
+        brand's with probability ``home_market_share``, else drawn by creator shares; then
+        by category fit (``followers ** 0.25`` among the market's creators whose primary
+        category is ``k``, falling back to its top level, then to popularity), by popularity
+        (``followers ** 0.5`` in the market) or uniformly in the market.  ``window`` =
+        (first, last day) of the period the slots fall in: a creator who had not joined yet
+        is redrawn, so its propensity is scaled by the share of the window after it joined
+        (1 when ``window`` is None).  Broadcast element-wise like ``affinity``.
+        """
+        t = self._invitation_tables()
+        inv = self.meta["invitation"]
+        b, c = np.broadcast_arrays(np.asarray(brand_rows, dtype=np.int64), np.asarray(creator_rows, dtype=np.int64))
+        shape = b.shape
+        b, c = b.ravel(), c.ravel()
+        m = self.creator_market[c].astype(np.int64)
+        k = self.creator_primary[c].astype(np.int64)
+        top = self.category_top.astype(np.int64)[k]
+        share = np.asarray(inv["creator_market_share"], dtype=np.float64)
+        home = float(inv["home_market_share"])
+        p_market = home * (self.brand_market[b] == self.creator_market[c]) + (1.0 - home) * share[m]
+        pop = t["w_pop"][c] / t["s_pop"][m]
+        uni = 1.0 / t["n_in"][m]
+        w = t["w_cat"][c]
+        cat = (t["mix"][b, k] * w / t["s_cat"][m, k] + t["via_top"][b, m, top] * w / t["s_top"][m, top]
+               + t["via_pop"][b, m] * pop)
+        modes = np.asarray(inv["selection_modes"], dtype=np.float64)
+        out = p_market * (modes[0] * cat + modes[1] * pop + modes[2] * uni)
+        if window is not None and self.creator_joined_day is not None:
+            lo, hi = float(window[0]), float(window[1])
+            joined = self.creator_joined_day[c].astype(np.float64)
+            out = out * (np.clip((hi - np.maximum(joined, lo)) / max(hi - lo, 1e-9), 0.0, 1.0) if hi > lo
+                         else (joined <= lo).astype(np.float64))
+        return out.reshape(shape)
+
+    def acceptance_probability(self, brand_rows: np.ndarray, creator_rows: np.ndarray) -> np.ndarray:
+        """Probability that an invitation of the creator by the brand ends as a positive
+        (answered, accepted, not cancelled): ``(r0 + r1 k) * sigmoid(bias + affinity) * (1 - cancel)``."""
+        inv = self.meta["invitation"]
+        b, c = np.broadcast_arrays(np.asarray(brand_rows, dtype=np.int64), np.asarray(creator_rows, dtype=np.int64))
+        r0, r1 = inv["respond"]
+        c0, c1 = inv["cancel"]
+        coop, cons = self.cooperation[c], self.consistency[c]
+        accept = 1.0 / (1.0 + np.exp(-(float(inv["accept_bias"]) + self.affinity(b, c))))
+        return (r0 + r1 * coop) * accept * (1.0 - (c0 + c1 * (1.0 - cons) ** 2))
+
+    def positive_propensity(self, brand_rows: np.ndarray, creator_rows: np.ndarray,
+                            window: tuple[float, float] | None = None) -> np.ndarray:
+        """True probability that one new-creator invitation slot of the brand makes the pair a
+        positive: ``invitation_propensity * acceptance_probability`` (broadcast like ``affinity``).
+
+        With ``n`` such slots in a period the pair becomes positive with probability
+        ``1 - (1 - p) ** n`` (slots are independent draws), which for one brand is an
+        increasing function of ``p``: ranking a brand's creators by ``p`` is ranking them by
+        the generator's true probability of becoming a positive.  (Re-invitations of past
+        good collaborators -- ``repeat_share`` of the slots -- only reach pairs that are
+        already positive.)
+        """
+        return (self.invitation_propensity(brand_rows, creator_rows, window)
+                * self.acceptance_probability(brand_rows, creator_rows))
+
 
 def _rows(keys: np.ndarray, ids: np.ndarray | list[str] | str) -> np.ndarray:
     wanted = np.atleast_1d(np.asarray(ids))
@@ -184,12 +317,13 @@ def _rows(keys: np.ndarray, ids: np.ndarray | list[str] | str) -> np.ndarray:
 
 
 _ARRAYS = tuple(f for f in Truth.__dataclass_fields__ if f != "meta")
+_REQUIRED = tuple(f for f in _ARRAYS if f not in _INVITATION_ARRAYS)
 
 
 def write_truth(out_dir: Path | str, truth: Truth) -> Path:
     """Write ``truth`` to ``out_dir/truth.npz`` (byte-identical for identical contents)."""
     path = Path(out_dir) / TRUTH_FILENAME
-    arrays = {name: getattr(truth, name) for name in _ARRAYS}
+    arrays = {name: getattr(truth, name) for name in _ARRAYS if getattr(truth, name) is not None}
     arrays["format"] = np.array(TRUTH_FORMAT, dtype=np.int64)
     arrays["meta_json"] = np.array(json.dumps(truth.meta, sort_keys=True))
     tmp = path.with_name(path.name + ".tmp")
@@ -219,9 +353,11 @@ def load_truth(dataset_dir: Path | str) -> Truth | None:
     try:
         with np.load(path, allow_pickle=False) as npz:
             fmt = int(npz["format"])
-            if fmt != TRUTH_FORMAT:
-                raise ValueError(f"truth format {fmt}, this version reads {TRUTH_FORMAT}")
-            values = {name: npz[name] for name in _ARRAYS}
+            if fmt not in _READABLE_FORMATS:
+                raise ValueError(f"truth format {fmt}, this version reads {_READABLE_FORMATS}")
+            values = {name: npz[name] for name in _REQUIRED}
+            if fmt >= 2:
+                values |= {name: npz[name] for name in _INVITATION_ARRAYS}
             meta = json.loads(str(npz["meta_json"]))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise DataError([Problem(TRUTH_FILENAME, 0, None, f"unreadable truth file: {exc}")],

@@ -1,15 +1,17 @@
-"""The oracle: rank creators by the generator's hidden true affinity.
+"""The oracle: rank creators by the generator's true probability that the pair becomes positive.
 
 A market made by ``creatormatch generate`` carries ``truth.npz``
-(``creatormatch.data.truth``) with the brand-creator affinity that decided whether an
-invited creator accepted.  Ranking every candidate by it is a practical ceiling for any
-model that learns from the data; each model's ``ndcg@k`` divided by the oracle's is its
-``oracle_ratio``.
-
-It is a ceiling for *acceptance*, not for the whole test event: a test pair also needs the
-brand to have invited the creator, which the generator decides by category, popularity
-and chance (never by affinity).  A model that also learns who gets invited can therefore
-come close to -- in principle even pass -- the oracle.
+(``creatormatch.data.truth``) with everything that decided its collaborations.  A test
+pair needs two things: the brand invites the creator (the generator picks invitees by
+campaign category, followers, market and chance -- never by affinity) and the creator
+accepts and does not cancel (decided by the hidden affinity, cooperation and
+consistency).  The oracle ranks every candidate by the product of both true
+probabilities, ``Truth.positive_propensity`` over the test period (a creator who joins
+during the period can only be invited after joining).  For one brand this orders the
+creators exactly as their true probability of becoming a positive, so it is the ceiling
+of any ranking in expectation (the Bayes-optimal ranking; a model can still beat it on a
+given realisation by luck, never systematically).  Each model's ``ndcg@k`` divided by the
+oracle's is its ``oracle_ratio``.
 
 The engine never reads the truth file; only this module does, and only to score the oracle.
 """
@@ -31,20 +33,51 @@ __all__ = ["OracleRecommender", "load_oracle", "oracle_ratio"]
 
 @dataclass
 class OracleRecommender:
-    """Scores = true affinity (``Truth.affinity``); fitting learns nothing."""
+    """Scores = true probability that a new invitation slot of the brand makes the pair
+    positive (``Truth.positive_propensity``) over the period after the training data.
+
+    ``fit`` learns nothing: it only reads where the training data ends (its latest
+    invitation or video) to know the period whose invitations are being predicted.
+    """
 
     truth: Truth
     creator_rows: np.ndarray
     brand_rows: np.ndarray
     name: str = "oracle"
     params: dict[str, Any] = field(default_factory=dict)
+    window: tuple[float, float] | None = None
 
     def fit(self, train: Dataset) -> "OracleRecommender":
+        self.window = _future_window(train, self.truth)
+        self.params = {"ranks_by": "positive_propensity",
+                       "window_days": None if self.window is None else [round(x, 3) for x in self.window]}
         return self
 
     def score(self, brand_rows: np.ndarray) -> np.ndarray:
         b = self.brand_rows[np.asarray(brand_rows, np.int64)]
-        return self.truth.affinity(b[:, None], self.creator_rows[None, :])
+        return self.truth.positive_propensity(b[:, None], self.creator_rows[None, :], self.window)
+
+
+def _future_window(train: Dataset, truth: Truth) -> tuple[float, float] | None:
+    """(first, last) market day of the period after ``train``: from its latest invitation or
+    video to the end of the generated market (None without the market's dates)."""
+    try:
+        start = np.datetime64(str(truth.meta["start"]), "s")
+        days = float(truth.meta["days"])
+    except (KeyError, ValueError):
+        return None
+    latest = []
+    for table, column in (("collaborations", "invited_at"), ("videos", "posted_at")):
+        t = train.tables.get(table)
+        if t is not None and len(t) and column in t.columns:
+            v = t[column]
+            v = v[~np.isnat(v)]
+            if len(v):
+                latest.append(v.max())
+    if not latest:
+        return (0.0, days)
+    first = (max(latest) - start).astype("timedelta64[s]").astype(np.float64) / 86_400.0
+    return (float(min(max(first, 0.0), days)), days)
 
 
 def load_oracle(dataset: Dataset, root: Path | str | None = None) -> OracleRecommender | None:
@@ -58,6 +91,9 @@ def load_oracle(dataset: Dataset, root: Path | str | None = None) -> OracleRecom
     truth = load_truth(root if root is not None else dataset.root)
     if truth is None:
         return None
+    if not truth.has_invitation_model:
+        raise DataError([Problem("truth.npz", 0, None, "has no invitation model (written by an older generator)")],
+                        summary="the truth file predates the invitation-aware oracle; regenerate the market")
     creators = truth.creator_rows(dataset.creators.ids)
     brands = truth.brand_rows(dataset.brands.ids)
     if (creators < 0).any() or (brands < 0).any():
