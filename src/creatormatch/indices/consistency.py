@@ -23,7 +23,7 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ._prepare import STATUS, Prepared, prepare
-from ._result import IndexResult, finish
+from ._result import IndexResult, finish, unavailable
 from ._stats import (
     beta_prior, beta_shrink, combine, group_count, group_sum, normal_prior, normal_shrink,
     shrink_event_means, standard_score,
@@ -57,6 +57,8 @@ def consistency_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     prep = prepared or prepare(dataset)
     n = prep.n_creators
     col = dataset.collaborations
+    if len(col) == 0 and not prep.n_own.any():
+        return unavailable("consistency", n)
     creator = prep.collab_creator
     status = col["status"]
     completed = status == STATUS["completed"]

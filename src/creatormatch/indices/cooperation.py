@@ -25,7 +25,7 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ._prepare import STATUS, Prepared, prepare, status_in
-from ._result import IndexResult, finish
+from ._result import IndexResult, finish, unavailable
 from ._stats import (
     beta_prior, beta_shrink, combine, group_count, group_median, group_sum, shrink_event_means,
     standard_score,
@@ -56,6 +56,8 @@ def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     prep = prepared or prepare(dataset)
     n = prep.n_creators
     col = dataset.collaborations
+    if len(col) == 0:
+        return unavailable("cooperation", n)
     creator = prep.collab_creator
     status = col["status"]
     answered = status_in(status, "accepted", "declined", "completed", "cancelled")

@@ -46,6 +46,15 @@ EVIDENCE_UNIT = {"cooperation": "invitations with an outcome", "consistency": "c
                  "content_success": "videos", "sales_uplift": "shoppable videos"}
 
 
+#: Why a creator has no value for an index.
+NONE_YET = {
+    "cooperation": "no invitation with an outcome yet (open invitations do not count until answered or expired)",
+    "consistency": "no finished collaboration and fewer than three posts in your own feed yet",
+    "diligence": "no videos in your own feed yet (collaboration deliverables do not count)",
+    "content_volume": "no videos in your own feed yet (collaboration deliverables do not count)",
+    "content_success": "no videos with a view count yet",
+    "sales_uplift": "no shoppable videos with sales figures in categories that sell yet",
+}
 #: What makes an index appear for a creator who has none yet.
 START = {
     "cooperation": "answer brand invitations: the index appears with the first invitation you answer or let expire.",
@@ -112,9 +121,9 @@ class Scorecard:
         ]
         for card in self.cards:
             if card.available:
+                others = _plural(card.peers - 1, "other creator")
                 head = (f"{card.title}: {card.score:.0f} / 100 (higher than {card.score:.0f}% of "
-                        f"{card.peers - 1:,} other creators in {self.market}; "
-                        f"based on {card.evidence:,} {EVIDENCE_UNIT[card.name]})")
+                        f"{others} in {self.market}; based on {card.evidence:,} {EVIDENCE_UNIT[card.name]})")
             else:
                 head = f"{card.title}: not available"
             lines.append(head)
@@ -170,7 +179,7 @@ def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, datase
     evidence = int(result.evidence[i])
     if np.isnan(result.score[i]):
         return IndexCard(name, title, meaning, False, None, peers, evidence,
-                         facts + [f"not available: no {EVIDENCE_UNIT[name]} yet"], [START[name]])
+                         facts + [f"not available: {NONE_YET[name]}"], [START[name]])
     if evidence < FEW[name]:
         advice = advice + [f"more {EVIDENCE_UNIT[name]}: with only {evidence}, the score is still pulled "
                            "toward the market average (small samples never top the charts)."]
@@ -277,7 +286,8 @@ def _cooperation(c: _Row) -> tuple[list[str], list[str]]:
         "acceptance_rate": "say yes to more of the invitations that fit your niche.",
         "fulfilment": "deliver every video you promise in a collaboration.",
         "repeat_brands": "brands come back after a smooth collaboration: deliver what was agreed and stay in touch.",
-        "rating": "ask brands for feedback after each collaboration; ratings follow quality, punctuality and delivery.",
+        "rating": ("ask brands for feedback after each collaboration; ratings follow quality, punctuality "
+                   "and delivery."),
     }
     return facts, [tips[k] for k in c.weakest(COOPERATION_WEIGHTS)[:2]]
 
@@ -287,8 +297,10 @@ def _consistency(c: _Row) -> tuple[list[str], list[str]]:
     timed = c.n("deliveries_timed")
     if timed:
         late = c["mean_lateness_days"]
-        when = f"on average {_days(abs(late))} {'late' if late > 0 else 'early'}" if abs(late) >= 0.05 else "on average on the day"
-        facts.append(f"delivered {c.n('deliveries_on_time')} of {_plural(timed, 'collaboration')} by the due date; {when}")
+        when = (f"on average {_days(abs(late))} {'late' if late > 0 else 'early'}" if abs(late) >= 0.05
+                else "on average on the day")
+        facts.append(f"delivered {c.n('deliveries_on_time')} of {_plural(timed, 'collaboration')} by the due date; "
+                     + when)
     if c.has("lateness_spread_days"):
         facts.append(f"delivery dates vary by about ±{_days(c['lateness_spread_days'])} around your average")
     done, cancelled = c.n("collaborations_completed"), c.n("collaborations_cancelled")
@@ -297,7 +309,8 @@ def _consistency(c: _Row) -> tuple[list[str], list[str]]:
                      + (f" ({cancelled} cancelled)" if cancelled else ""))
     if c.has("median_gap_days") and c.n("posting_gaps") >= 2:
         facts.append(f"posts every {_days(c['median_gap_days'])} (median); gaps between posts typically vary by "
-                     f"a factor of {c['gap_spread_factor']:.1f} (market typical {c.market_median('gap_spread_factor'):.1f})")
+                     f"a factor of {c['gap_spread_factor']:.1f} "
+                     f"(market typical {c.market_median('gap_spread_factor'):.1f})")
     tips = {
         "on_time_rate": "deliver by the due date.",
         "lateness": "deliver earlier: aim to hand in before the due date, not after it.",
@@ -327,11 +340,13 @@ def _volume(c: _Row) -> tuple[list[str], list[str]]:
     facts: list[str] = []
     own = c.n("own_videos")
     if own:
-        facts.append(f"{_plural(own, 'own video')} over {c['window_days']:.0f} days = {_rate(c['videos_per_week'])} per week "
+        facts.append(f"{_plural(own, 'own video')} over {c['window_days']:.0f} days = "
+                     f"{_rate(c['videos_per_week'])} per week "
                      f"(market median {_rate(c.market_median('videos_per_week'))})")
         extra = c.n("all_videos") - own
         if extra:
-            facts.append(f"plus {_plural(extra, 'collaboration deliverable')} (not counted: the brand sets their timing)")
+            facts.append(f"plus {_plural(extra, 'collaboration deliverable')} "
+                         "(not counted: the brand sets their timing)")
     weak = c.has("z_posting_rate") and c["z_posting_rate"] < -0.05
     return facts, ["post more often in your own feed."] if weak else []
 
@@ -353,7 +368,8 @@ def _success(c: _Row) -> tuple[list[str], list[str]]:
 def _uplift(c: _Row) -> tuple[list[str], list[str]]:
     facts: list[str] = []
     if "orders" in c.components and c.has("expected_orders") and c["expected_orders"] > 0:
-        facts.append(f"{c['orders']:,.0f} orders from your shoppable videos; {c['expected_orders']:,.1f} expected for their "
+        facts.append(f"{c['orders']:,.0f} orders from your shoppable videos; "
+                     f"{c['expected_orders']:,.1f} expected for their "
                      f"views and product categories ({c['orders_uplift']:.2f}x the usual)")
     if "gmv" in c.components and c.has("expected_gmv") and c["expected_gmv"] > 0:
         facts.append(f"GMV {c['gmv']:,.2f}; {c['expected_gmv']:,.2f} expected ({c['gmv_uplift']:.2f}x)")

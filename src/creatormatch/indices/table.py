@@ -41,7 +41,8 @@ INFLUENCER_COLUMNS: tuple[str, ...] = (
 
 
 def score_rows(dataset: Dataset, indices: CreatorIndices, *, market: str | None = None,
-               category: int | None = None, sort: str = "cooperation", top: int | None = None) -> list[dict[str, Any]]:
+               category: int | None = None, sort: str = "cooperation",
+               top: int | None = None) -> list[dict[str, Any]]:
     """One row per creator (``SCORE_COLUMNS``), filtered and sorted.
 
     Parameters
@@ -90,29 +91,29 @@ def _build_score_rows(dataset: Dataset, indices: CreatorIndices, rows: np.ndarra
     cats = dataset.categories
     table = indices.table()
     inf = indices.influence
-    has_videos = table["content_volume"].available
-    n_videos = table["content_volume"].components.get("all_videos")
-    scores = {INDEX_COLUMN[name]: np.round(result.score[rows], 1) for name, result in table.items()}
     top = inf.top_category[rows]
-    top_score = np.round(inf.top_score[rows], 1)
-    ids, handles = creators.ids[rows], creators["handle"][rows]
-    markets, followers = creators["market"][rows], creators["followers"][rows]
-    coll_evidence = table["cooperation"].evidence[rows]
-    out = []
-    for j in range(len(rows)):
-        record: dict[str, Any] = {
-            "creator_id": str(ids[j]), "handle": str(handles[j]), "market": str(markets[j]),
-            "followers": int(followers[j]),
-        }
-        for column in ("cooperation_index", "consistency_index", "diligence_index",
-                       "content_volume", "content_success", "sales_uplift"):
-            record[column] = _num(scores[column][j])
-        record["top_category"] = str(cats.ids[top[j]]) if top[j] >= 0 and cats is not None else None
-        record["top_category_influence"] = _num(top_score[j])
-        record["evidence_collaborations"] = int(coll_evidence[j])
-        record["evidence_videos"] = int(n_videos[rows[j]]) if has_videos and n_videos is not None else None
-        out.append(record)
-    return out
+    cat_ids = cats.ids.tolist() if cats is not None else []
+    n_videos = table["content_volume"].components.get("all_videos")
+    columns: dict[str, list[Any]] = {
+        "creator_id": creators.ids[rows].tolist(),
+        "handle": creators["handle"][rows].tolist(),
+        "market": creators["market"][rows].tolist(),
+        "followers": creators["followers"][rows].tolist(),
+    }
+    for name, result in table.items():
+        columns[INDEX_COLUMN[name]] = _nullable(np.round(result.score[rows], 1))
+    columns["top_category"] = [cat_ids[t] if t >= 0 else None for t in top.tolist()]
+    columns["top_category_influence"] = _nullable(np.round(inf.top_score[rows], 1))
+    columns["evidence_collaborations"] = table["cooperation"].evidence[rows].tolist()
+    columns["evidence_videos"] = (n_videos[rows].tolist() if table["content_volume"].available and n_videos is not None
+                                  else [None] * len(rows))
+    values = [columns[c] for c in SCORE_COLUMNS]
+    return [dict(zip(SCORE_COLUMNS, record)) for record in zip(*values)]
+
+
+def _nullable(values: np.ndarray) -> list[float | None]:
+    """Python floats, with None for NaN."""
+    return [None if v != v else v for v in values.tolist()]
 
 
 def influencer_rows(dataset: Dataset, indices: CreatorIndices, category: int, *, market: str | None = None,
@@ -149,7 +150,3 @@ def influencer_rows(dataset: Dataset, indices: CreatorIndices, category: int, *,
             record[name] = round(float(comps[name][r]), digits) if name in comps else None
         out.append(record)
     return out
-
-
-def _num(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
