@@ -4,14 +4,21 @@ Generates a small synthetic market (or takes ``--data DIR``), then on the runnin
 (``NEO4J_*`` settings, default the local one from ``scripts/neo4j-local start``):
 
 1. **batched**: empties the graph and runs the real loader (``creatormatch.store.load_graph``),
-   timing every step; relationships/s = relationships created / seconds.
+   timing every step; relationships/s = relationships created / seconds.  The first
+   ("cold") run also compiles the queries and warms the server's JIT; the graph is then
+   emptied and the load timed again ("warm", the steady state a long load runs at).
 2. **naive**: empties the graph, loads the nodes the collaborations link (batched, not
    timed), then sends ``--naive-rows`` collaborations one per transaction -- the same
    ``load/collaborations.cypher`` query with a one-row batch, i.e. one MERGE, one round
    trip and one commit per relationship, as a row-by-row client would.
 
-It reports relationships/s of the whole batched load, of its INVITED step alone, and of
-the naive INVITED load, and the ratio batched/naive on the same INVITED relationships.
+3. **server ceiling**: the server alone creates relationships like INVITED (same number of
+   properties, no parameters sent, plain CREATE) from the loaded nodes -- an upper bound
+   no client can beat on this machine at this moment.
+
+It reports relationships/s of the whole batched load, of its INVITED step alone, of the
+naive INVITED load and of the server ceiling, and the ratio batched/naive on the same
+INVITED relationships.
 It also says whether the driver's Rust packer (``neo4j-rust-ext``) is installed: without
 it, packing the parameters in Python is about half of the client's time.
 
@@ -91,6 +98,36 @@ def naive(store, dataset, n_rows: int) -> dict:
     return {"rows": len(rows), "seconds": round(seconds, 3), "invited_per_s": round(len(rows) / seconds, 1)}
 
 
+#: Server-side only: relationships with INVITED's properties between existing nodes, from
+#: nothing but two numbers (a benchmark query, not part of the library's .cypher files).
+CEILING_QUERY = """
+MATCH (b:Brand) WITH collect(b) AS brands
+MATCH (c:Creator) WITH brands, collect(c) AS creators
+UNWIND range(0, $n - 1) AS i
+WITH brands[i % size(brands)] AS b, creators[(i * 7919) % size(creators)] AS c, i
+CREATE (b)-[r:BENCHMARK_INVITED {collaboration_id: 'bench-' + toString(i)}]->(c)
+SET r.campaign_id = 'K', r.status = 'accepted', r.deliverables_promised = 1, r.deliverables_delivered = 1,
+    r.fee = 1.5, r.gmv = 2.5, r.rating = 4.0, r.invited_at = datetime('2024-03-01T09:00:00Z'),
+    r.responded_at = datetime('2024-03-01T10:00:00Z'), r.due_at = datetime('2024-03-10T00:00:00Z'),
+    r.delivered_at = datetime('2024-03-09T00:00:00Z')
+RETURN count(*) AS rows
+"""
+CEILING_CLEANUP = "MATCH ()-[r:BENCHMARK_INVITED]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+
+
+def ceiling(store, n: int, batch: int) -> dict:
+    """Relationships/s the server reaches alone (needs the nodes of a batched load)."""
+    store.write(CEILING_QUERY, n=min(batch, n))  # compile and warm up
+    store.run_autocommit(CEILING_CLEANUP)
+    began = time.perf_counter()
+    done = 0
+    while done < n:
+        done += int(store.write(CEILING_QUERY, n=min(batch, n - done))[0]["rows"])
+    seconds = time.perf_counter() - began
+    store.run_autocommit(CEILING_CLEANUP)
+    return {"rows": done, "seconds": round(seconds, 3), "per_s": round(done / seconds, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="dataset folder (default: generate a market)")
@@ -112,23 +149,31 @@ def main() -> None:
     counts = {k: len(t) for k, t in dataset.tables.items()}
     rust = importlib.util.find_spec("neo4j._rust") is not None
     print(f"market: {counts}")
-    print(f"driver packer: {'Rust (neo4j-rust-ext)' if rust else 'pure Python (pip install neo4j-rust-ext for ~4x faster packing)'}")
+    packer = "Rust (neo4j-rust-ext)" if rust else "pure Python (pip install neo4j-rust-ext packs ~4x faster)"
+    print(f"driver packer: {packer}")
     with connect(StoreConfig.from_env()) as store:
+        cold = batched(store, dataset, args.batch_size)
         b = batched(store, dataset, args.batch_size)
-        print(f"batched: {b['relationships']:,} relationships ({b['nodes']:,} nodes) in {b['seconds']:.1f}s "
-              f"= {b['relationships_per_s']:,.0f} relationships/s; INVITED step {b['invited']:,} in "
-              f"{b['invited_seconds']:.2f}s = {b['invited_per_s']:,.0f}/s")
+        for label, r in (("cold", cold), ("warm", b)):
+            print(f"batched ({label}): {r['relationships']:,} relationships ({r['nodes']:,} nodes) in "
+                  f"{r['seconds']:.1f}s = {r['relationships_per_s']:,.0f} relationships/s; INVITED step "
+                  f"{r['invited']:,} in {r['invited_seconds']:.2f}s = {r['invited_per_s']:,.0f}/s")
+        top = ceiling(store, b["invited"], args.batch_size)
+        print(f"ceiling: the server alone creates {top['rows']:,} INVITED-like relationships in "
+              f"{top['seconds']:.1f}s = {top['per_s']:,.0f}/s")
         n = naive(store, dataset, args.naive_rows)
         print(f"naive:   {n['rows']:,} INVITED one per transaction in {n['seconds']:.1f}s = {n['invited_per_s']:,.0f}/s")
         ratio = b["invited_per_s"] / n["invited_per_s"]
-        print(f"ratio:   batched INVITED / naive INVITED = {ratio:,.1f}x")
+        print(f"ratio:   batched (warm) INVITED / naive INVITED = {ratio:,.1f}x")
         wipe_graph(store)
-    result = {"market": counts, "rust_packer": rust, "batch_size": args.batch_size, "batched": b, "naive": n,
+    result = {"market": counts, "rust_packer": rust, "batch_size": args.batch_size, "batched_cold": cold,
+              "batched": b, "naive": n, "server_ceiling": top,
               "ratio_invited": round(ratio, 1), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
               "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     print(json.dumps({"relationships_per_s": b["relationships_per_s"], "invited_per_s": b["invited_per_s"],
+                      "cold_relationships_per_s": cold["relationships_per_s"], "server_ceiling_per_s": top["per_s"],
                       "naive_per_s": n["invited_per_s"], "ratio": result["ratio_invited"],
                       "load_average": [round(x, 2) for x in os.getloadavg()]}))
 

@@ -28,7 +28,7 @@ def neo4j_store():
     except StoreError as exc:
         if os.environ.get("CI", "").lower() in ("true", "1"):
             pytest.fail(f"Neo4j must be reachable in CI (scripts/test starts it): {exc}")
-        pytest.skip(f"Neo4j is not reachable ({exc}); start it with 'scripts/neo4j-local start'")
+        pytest.skip(f"Neo4j is not reachable: {exc}")
     yield store
     store.close()
 

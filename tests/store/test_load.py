@@ -145,3 +145,20 @@ def test_replace_leaves_exactly_the_new_dataset(store, valid_dir, tmp_path):
     nodes, rels = graph_counts(store)
     assert nodes["Creator"] == 4 and nodes["Brand"] == 2 and rels["INVITED"] == 4
     assert read_dataset(store).fingerprint == load_dataset(valid_dir).fingerprint
+
+
+def test_a_graph_edited_against_the_contract_is_refused_by_name(store, valid_dir):
+    from creatormatch.errors import StoreError
+
+    load_graph(store, load_dataset(valid_dir), replace=True)
+    store.write("MATCH (k:Category {category_id: 'beauty.skincare'}), (p:Category {category_id: 'fashion'}) "
+                "CREATE (k)-[:SUBCATEGORY_OF]->(p)")
+    with pytest.raises(StoreError, match=r"Category category_id='beauty.skincare': parent_id has 2 relationships"):
+        read_dataset(store)
+    load_graph(store, load_dataset(valid_dir), replace=True)
+    store.write("MATCH (c:Creator {creator_id: 'C002'}) REMOVE c.market")
+    with pytest.raises(StoreError, match=r"Creator creator_id='C002': market is missing but required"):
+        read_dataset(store)
+    store.write("MATCH ()-[r:INVITED {collaboration_id: 'X001'}]->() SET r.status = 'maybe'")
+    load_graph(store, load_dataset(valid_dir))  # a reload repairs both
+    assert read_dataset(store).fingerprint == load_dataset(valid_dir).fingerprint

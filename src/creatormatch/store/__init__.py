@@ -18,10 +18,10 @@ from .connection import Neo4jStore, connect
 from .loader import LoadSummary, apply_schema, graph_counts, load_graph, wipe_graph
 from .push import PushSummary, push_results
 from .queries import PlannerQuery, cypher, planner_queries, planner_query
-from .readback import read_dataset
+from .readback import read_dataset, read_dataset_from_neo4j
 
 __all__ = [
     "StoreConfig", "Neo4jStore", "connect", "LoadSummary", "apply_schema", "graph_counts", "load_graph",
     "wipe_graph", "PushSummary", "push_results", "PlannerQuery", "cypher", "planner_queries", "planner_query",
-    "read_dataset",
+    "read_dataset", "read_dataset_from_neo4j",
 ]

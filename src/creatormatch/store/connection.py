@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from ..errors import StoreError
 from .config import StoreConfig
 from .queries import cypher
 
 __all__ = ["Neo4jStore", "connect", "translate_errors"]
+
+T = TypeVar("T")
 
 
 class Neo4jStore:
@@ -74,6 +76,21 @@ class Neo4jStore:
         def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(query, params)
             return list(result.keys()), result.values()
+
+        with translate_errors(self.config, "a read query"), self._session() as session:
+            return session.execute_read(work)
+
+    def read_fold(self, query: str, init: Callable[[], T], step: Callable[[T, list[Any]], None],
+                  **params: Any) -> T:
+        """Stream a read query's rows into an accumulator: ``acc = init()``, then
+        ``step(acc, row)`` per row as it arrives (rows are never all held at once).  A
+        retried transaction starts again from a fresh ``init()``."""
+
+        def work(tx: Any) -> T:
+            acc = init()
+            for record in tx.run(query, params):
+                step(acc, record.values())
+            return acc
 
         with translate_errors(self.config, "a read query"), self._session() as session:
             return session.execute_read(work)

@@ -36,11 +36,12 @@ from ..data.dataset import MISSING_INT, Dataset, Table
 from ..data.loader import LoadReport
 from ..errors import StoreError
 from ._digest import content_digest
+from .config import StoreConfig
 from .connection import Neo4jStore
 from .queries import cypher
 from .rows import VIDEO_LIST_COLUMNS
 
-__all__ = ["read_dataset"]
+__all__ = ["read_dataset", "read_dataset_from_neo4j"]
 
 _LABEL = {"categories": "Category", "creators": "Creator", "brands": "Brand", "products": "Product",
           "campaigns": "Campaign", "collaborations": "INVITED relationship", "videos": "video"}
@@ -66,9 +67,11 @@ def read_dataset(store: Neo4jStore, progress: Callable[[str], None] | None = Non
         if progress:
             progress(spec.name)
         if spec.name == "videos":
-            raw = _read_videos(store)
-        else:
-            raw = store.read_columns(cypher(f"read/{spec.name}"))
+            videos = _videos_table(store, tables)
+            if videos is not None:
+                tables["videos"] = videos
+            continue
+        raw = store.read_columns(cypher(f"read/{spec.name}"))
         n = len(raw.get(spec.key, []))
         if n == 0:
             if spec.required:
@@ -94,31 +97,81 @@ def read_dataset(store: Neo4jStore, progress: Callable[[str], None] | None = Non
     return dataset
 
 
+def read_dataset_from_neo4j(config: StoreConfig | None = None,
+                            progress: Callable[[str], None] | None = None) -> Dataset:
+    """Connect with ``config`` (default: ``StoreConfig.from_env()``), read the graph, close.
+
+    The entry point for ``--source neo4j`` in other commands.
+    """
+    from .connection import connect
+
+    with connect(config) as store:
+        return read_dataset(store, progress)
+
+
 def _root(store: Neo4jStore) -> Path:
     netloc = urlsplit(store.config.uri).netloc
     return Path(f"neo4j:{store.config.database}@{netloc}")
 
 
-def _read_videos(store: Neo4jStore) -> dict[str, list[Any]]:
-    """The ``VideoLog`` parts, flattened to one entry per video."""
-    parts = store.read_rows(cypher("read/videos"))[1]
-    out: dict[str, list[Any]] = {name: [] for name in VIDEO_LIST_COLUMNS}
-    out["creator_id"] = []
-    for row in parts:
+class _VideoParts:
+    """``VideoLog`` parts as numpy arrays, converted one part at a time as they stream in."""
+
+    INTS = ("views", "likes", "comments", "shares", "orders")
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[np.ndarray]] = {name: [] for name in (*VIDEO_LIST_COLUMNS, "creator_id")}
+
+    def add(self, row: list[Any]) -> None:
         creator_id, part, *lists = row
-        lengths = {len(x) if isinstance(x, list) else -1 for x in lists}
-        if len(lengths) != 1 or -1 in lengths:
-            raise StoreError(f"VideoLog (creator_id {creator_id!r}, part {part!r}): its video lists are missing "
-                             "or of different lengths; reload the dataset with 'creatormatch neo4j load'")
+        where = f"VideoLog (creator_id {creator_id!r}, part {part!r})"
+        if not all(isinstance(x, list) for x in lists) or len({len(x) for x in lists}) != 1:
+            raise StoreError(f"{where}: its video lists are missing or of different lengths; reload the dataset "
+                             "with 'creatormatch neo4j load'")
+        n = len(lists[0])
         for name, values in zip(VIDEO_LIST_COLUMNS, lists):
-            out[name].extend(values)
-        out["creator_id"].extend([creator_id] * len(lists[0]))
-    for name in ("product_id", "collaboration_id"):  # "" in a list means "no reference"
-        out[name] = [v if v != "" else None for v in out[name]]
-    for name in ("views", "likes", "comments", "shares", "orders"):  # -1 means missing
-        out[name] = [None if v == MISSING_INT else v for v in out[name]]
-    out["gmv"] = [None if isinstance(v, float) and v != v else v for v in out["gmv"]]
-    return out
+            kind = "U" if name in ("video_id", "product_id", "collaboration_id") else "f" if name == "gmv" else "i"
+            arr = np.array(values, dtype=str) if kind == "U" else np.asarray(values)
+            if n and kind != "U" and not (arr.dtype.kind == kind or (kind == "f" and arr.dtype.kind == "i")):
+                raise StoreError(f"{where}: {name} holds values that are not {'numbers' if kind == 'f' else 'whole numbers'}")
+            if kind == "U" and n and not all(isinstance(v, str) for v in values):
+                raise StoreError(f"{where}: {name} holds values that are not text")
+            self.columns[name].append(arr.astype({"U": arr.dtype, "f": np.float64, "i": np.int64}[kind]) if n else
+                                      np.zeros(0, {"U": "U1", "f": np.float64, "i": np.int64}[kind]))
+        self.columns["creator_id"].append(np.full(n, str(creator_id)))
+
+
+def _videos_table(store: Neo4jStore, tables: dict[str, Table]) -> Table | None:
+    """The videos table from the ``VideoLog`` parts (None when the graph has none)."""
+    spec = FILES[[s.name for s in FILES].index("videos")]
+    parts = store.read_fold(cypher("read/videos"), _VideoParts, _VideoParts.add)
+    if not parts.columns["video_id"]:
+        return None
+    raw = {name: np.concatenate(chunks) for name, chunks in parts.columns.items()}
+    order = np.argsort(raw["video_id"], kind="stable")
+    raw = {name: values[order] for name, values in raw.items()}
+    ids = raw["video_id"]
+    if (ids == "").any():
+        raise StoreError("a VideoLog holds a video without a video_id; reload with 'creatormatch neo4j load'")
+    dup = np.flatnonzero(ids[1:] == ids[:-1])
+    if len(dup):
+        raise StoreError(f"two videos share video_id {str(ids[dup[0]])!r} (left over from an earlier load of other "
+                         "data?); reload with 'creatormatch neo4j load --replace'")
+    columns: dict[str, np.ndarray] = {"video_id": ids}
+    for col in spec.columns[1:]:
+        values = raw[col.name]
+        if col.kind == "ref":
+            columns[col.name] = _refs(spec, col, values, ids, tables)
+        elif col.kind == "datetime":
+            columns[col.name] = values.astype("datetime64[s]")
+        elif col.kind == "int":
+            bad = np.flatnonzero(values < MISSING_INT)
+            if len(bad):
+                raise _fail(spec, col, str(ids[bad[0]]), f"is negative ({int(values[bad[0]])})")
+            columns[col.name] = values
+        else:
+            columns[col.name] = values
+    return Table("videos", columns, np.zeros(len(ids), np.int64))
 
 
 def _looks_derived(spec: FileSpec, raw: dict[str, list[Any]]) -> bool:
@@ -201,8 +254,12 @@ def _column(spec: FileSpec, col: Column, values: list[Any], keys: np.ndarray, do
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _refs(spec: FileSpec, col: Column, values: list[Any], keys: np.ndarray, done: dict[str, Table]) -> np.ndarray:
-    """Ids (or lists of at most one id, from relationships) -> row positions, -1 = none."""
+def _refs(spec: FileSpec, col: Column, values: list[Any] | np.ndarray, keys: np.ndarray,
+          done: dict[str, Table]) -> np.ndarray:
+    """Ids (or lists of at most one id, from relationships; or a text array with "" for
+    none) -> row positions, -1 = none."""
+    if isinstance(values, np.ndarray):
+        return _positions(spec, col, values, keys, done)
     ids: list[str] = []
     for i, v in enumerate(values):
         if isinstance(v, list):
@@ -213,7 +270,10 @@ def _refs(spec: FileSpec, col: Column, values: list[Any], keys: np.ndarray, done
         if v is not None and not isinstance(v, str):
             raise _fail(spec, col, keys[i], f"is not an id ({v!r})")
         ids.append(v or "")
-    wanted = np.array(ids, dtype=str) if ids else np.zeros(0, "U1")
+    return _positions(spec, col, np.array(ids, dtype=str) if ids else np.zeros(0, "U1"), keys, done)
+
+
+def _positions(spec: FileSpec, col: Column, wanted: np.ndarray, keys: np.ndarray, done: dict[str, Table]) -> np.ndarray:
     target = keys if col.ref == spec.name else (done[col.ref].ids if col.ref in done else np.zeros(0, "U1"))
     if len(target) == 0:
         pos = np.full(len(wanted), -1, np.int64)
@@ -223,7 +283,7 @@ def _refs(spec: FileSpec, col: Column, values: list[Any], keys: np.ndarray, done
     unknown = np.flatnonzero((pos < 0) & (wanted != ""))
     if len(unknown):
         i = int(unknown[0])
-        raise _fail(spec, col, keys[i], f"refers to {wanted[i]!r}, which is not in the graph")
+        raise _fail(spec, col, keys[i], f"refers to {str(wanted[i])!r}, which is not in the graph")
     return pos.astype(np.int32)
 
 

@@ -35,7 +35,8 @@ from ..data.dataset import Dataset, Table
 __all__ = [
     "NODE_TABLES", "EDGE_REFS", "VIDEO_LIST_COLUMNS", "VIDEO_PART_SIZE",
     "column_values", "node_rows", "key_rows", "collaboration_rows", "video_log_rows", "video_log_count",
-    "video_prune_rows", "featured_rows", "featured_count", "creator_index_rows", "brand_match_rows", "dataset_info_props", "batches",
+    "video_prune_rows", "featured_rows", "featured_count", "creator_index_rows", "brand_match_rows",
+    "dataset_info_props", "batches",
 ]
 
 UTC = _dt.timezone.utc
