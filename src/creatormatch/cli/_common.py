@@ -53,6 +53,9 @@ class GuardedGroup(click.Group):
             raise GuardedError(str(exc)) from None
         except MemoryError:
             raise GuardedError("out of memory; try a smaller dataset or a machine with more RAM") from None
+        except OSError as exc:  # a path the user gave cannot be read or written
+            where = f": {exc.filename}" if exc.filename else ""
+            raise GuardedError(f"{exc.strerror or exc}{where}") from None
 
 
 def run_guarded(cli: click.Group) -> int:

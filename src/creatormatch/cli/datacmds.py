@@ -68,6 +68,11 @@ def validate(data_dir: Path | None, lenient: bool, rejects: Path) -> None:
     """
     dataset = load_for_cli(data_dir, lenient, rejects)
     counts = ", ".join(f"{len(t):,} {name}" for name, t in dataset.tables.items() if name not in dataset.derived)
+    if dataset.report.rejects_path is not None:
+        rejected = sum(dataset.report.rows_rejected.values())
+        click.echo(f"Loaded {dataset.root} with --lenient: {counts}; {rejected:,} row(s) rejected "
+                   f"(see {dataset.report.rejects_path}).")
+        return
     click.echo(f"OK: {dataset.root} is a valid contract-v1 dataset ({counts}).")
 
 
