@@ -76,6 +76,25 @@ def test_push_and_pull_agree(small_graph):
         assert results["pull"] == pytest.approx(results["auto"], rel=1e-12, abs=1e-18)
 
 
+def test_hub_cache_changes_nothing(small_graph):
+    """Cached category expansions (1 and 2 steps) give the numbers of walking every time."""
+    cached, plain = TypedWalk(small_graph), TypedWalk(small_graph)
+    plain.use_hub_cache = False
+    for rows in (None, np.arange(1, small_graph.sizes["creator"], 2)):
+        sc_c, sc_p = cached.scope(rows), plain.scope(rows)
+        for b in range(0, small_graph.sizes["brand"], 5):
+            for _ in range(2):                                     # second round reads the cache
+                got = cached.scores("brand", b, sc_c)
+                assert got == pytest.approx(plain.scores("brand", b, sc_p), rel=1e-12, abs=1e-18)
+        assert sc_c.hub_cache and not sc_p.hub_cache
+    tiny_budget = TypedWalk(small_graph)
+    tiny_budget.hub_cache_values = 1
+    scope = tiny_budget.scope()
+    for b in range(4):
+        assert tiny_budget.scores("brand", b, scope) == pytest.approx(plain.scores("brand", b, plain.scope()))
+    assert len(scope.hub_cache) == 1                               # LRU keeps the budget
+
+
 def test_walk_ranks_like_exact_ppr(small_graph):
     """The 3-step walk keeps exact PPR's order of creators (alpha 0.5)."""
     walk = TypedWalk(small_graph)

@@ -10,7 +10,9 @@ from creatormatch.recommend import Matcher, MatchFilters
 from creatormatch.recommend.blend import contributions
 
 
-def without_brand_collaborations(market, brand_row: int) -> Dataset:
+def without_brand_collaborations(market, brand_row: int, drop_videos: bool = False) -> Dataset:
+    """``market`` as if ``brand_row`` had never collaborated (and, with ``drop_videos``, as if
+    no creator had ever featured its products)."""
     col = market.collaborations
     keep = col["brand_id"] != brand_row
     new = np.full(len(col), -1, np.int64)
@@ -21,7 +23,11 @@ def without_brand_collaborations(market, brand_row: int) -> Dataset:
     cols = dict(v.columns)
     ref = cols["collaboration_id"]
     cols["collaboration_id"] = np.where(ref >= 0, new[np.maximum(ref, 0)], -1).astype(ref.dtype)
-    tables["videos"] = Table("videos", cols, v.line)
+    videos = Table("videos", cols, v.line)
+    if drop_videos:
+        own = np.flatnonzero(market.products["brand_id"] == brand_row)
+        videos = videos.take(~np.isin(videos["product_id"], own))
+    tables["videos"] = videos
     return Dataset(market.root, tables, fingerprint=market.fingerprint + "-cold", derived=market.derived)
 
 
@@ -37,10 +43,17 @@ def test_cold_brand_gets_matches(cold, market):
     assert len(m.past_collaborators(b)) == 0
     res = m.match(b, MatchFilters(), top=10)
     assert len(res) == 10
+    # creators featured its products (organic videos): ALS folds them in as the brand's row
+    row = m.brand_mf_row(b)
+    assert row.nnz > 0 and m.brand_factors(b) is not None
+    assert not m.model.factors.brand[b].any()
     for r in res:
-        assert r.components["mf"] is None                       # no factors: not available, not 0
         assert r.components["graph"] is not None and r.components["category_fit"] is not None
         assert r.score > 0
+    assert any(r.components["mf"] is not None for r in res)
+    e = m.explain(b, res[0].creator_id)
+    assert any("folded in" in n for n in e.notes)
+    assert {d["creator_id"] for d in e.mf_drivers} <= set(m.creator["id"][row.indices].tolist())
     # the graph reaches it through its products and categories
     sc = m.score_brand(b)
     assert (sc.raw["graph"] > 0).sum() > 10
@@ -49,6 +62,17 @@ def test_cold_brand_gets_matches(cold, market):
     fits = [r.components["category_fit"] for r in res]
     assert np.mean(fits) > np.mean(sc.values["category_fit"][sc.available["category_fit"]])
     assert any(k == market.creators["primary_category"][m.creator_row(r.creator_id)] for r in res)
+
+
+def test_cold_brand_without_featured_products_has_no_mf(market):
+    b = 5
+    d = without_brand_collaborations(market, b, drop_videos=True)
+    m = Matcher.from_dataset(d)
+    assert m.brand_mf_row(b).nnz == 0 and m.brand_factors(b) is None
+    res = m.match(b, MatchFilters(), top=5)
+    assert len(res) == 5
+    assert all(r.components["mf"] is None for r in res)              # not available, never 0
+    assert all(r.components["graph"] is not None for r in res)       # still reached via categories
 
 
 def test_cold_creators_are_matched_through_content(matcher, market):

@@ -147,3 +147,17 @@ def test_single_component_weights(matcher):
     ok = sc.available["category_fit"]
     assert np.allclose(sc.score[ok], sc.values["category_fit"][ok])
     assert not sc.score[~ok].any()
+
+
+def test_fast_blend_equals_the_formula(matcher):
+    """The matcher's cached float32 blend gives blend.blend's numbers."""
+    from creatormatch.recommend import Matcher, blend
+
+    for b in (0, 19, 52):
+        for w in (None, {"graph": 1.0}, {"mf": 0.3, "category_fit": 0.3, "uplift": 0.4}):
+            sc = matcher.score_brand(b, weights=w)
+            ref = blend(sc.values, sc.available, w or matcher.params.weights)
+            assert np.abs(sc.score - ref).max() < 1e-6
+    neutral = Matcher(matcher.model.with_params(missing="neutral"))
+    sc = neutral.score_brand(19)
+    assert np.abs(sc.score - blend(sc.values, sc.available, neutral.params.weights, "neutral")).max() < 1e-12

@@ -82,6 +82,18 @@ def test_tampered_file_is_refused(matcher, tmp_path):
         load_model(flipped)
 
 
+def test_inconsistent_model_is_refused(matcher, tmp_path):
+    """A well-formed file whose arrays disagree with its sizes is a ModelError, not a crash."""
+    from creatormatch.recommend.mf import Factors
+
+    m = matcher.model
+    bad = m.__class__(**{**m.__dict__, "factors": Factors(m.factors.brand[:-1], m.factors.creator,
+                                                          m.factors.brand_known, m.factors.creator_known)})
+    path = save_model(bad, tmp_path / "bad.npz")
+    with pytest.raises(ModelError, match="inconsistent"):
+        load_model(path)
+
+
 def test_other_files_are_refused(tmp_path, matcher):
     junk = tmp_path / "junk.npz"
     junk.write_text("not a model")
@@ -154,3 +166,31 @@ def test_explicit_model_of_other_data_is_an_error(market, matcher, tmp_path):
     path = save_model(other, tmp_path / "other.npz")
     with pytest.raises(ModelError, match="other data"):
         load_or_build(market, model_path=path)
+
+
+def test_loading_while_the_model_is_replaced(matcher, tmp_path):
+    """A reader racing atomic replacements (as ``build`` does) always gets one whole model."""
+    import threading
+
+    a = save_model(matcher.model, tmp_path / "a.npz")
+    b = save_model(matcher.model.with_params(graph_alpha=0.4), tmp_path / "b.npz")
+    target = tmp_path / "model.npz"
+    os.link(a, target)
+    stop = threading.Event()
+
+    def swap() -> None:
+        i = 0
+        while not stop.is_set():
+            tmp = tmp_path / f".swap{i}.tmp"
+            os.link((a, b)[i % 2], tmp)
+            os.replace(tmp, target)
+            i += 1
+
+    writer = threading.Thread(target=swap, daemon=True)
+    writer.start()
+    try:
+        alphas = {load_model(target, matcher.model.fingerprint).params.graph_alpha for _ in range(30)}
+    finally:
+        stop.set()
+        writer.join(10)
+    assert alphas <= {matcher.params.graph_alpha, 0.4}

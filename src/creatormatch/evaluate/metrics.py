@@ -124,17 +124,18 @@ def auc(scores: np.ndarray, positives: np.ndarray, negatives: np.ndarray) -> np.
     - P (P + 1) / 2) / (P N)`` -- the Mann-Whitney form of ``P(s_pos > s_neg)`` with ties
     counted half.  NaN for a row without positives or without negatives.
     """
-    scores = np.asarray(scores, np.float64)
-    pool = positives | negatives
-    # rank inside the pool: everything else gets -inf and so the lowest ranks, removed after
-    masked = np.where(pool, scores, -np.inf)
-    ranks = rankdata(masked, axis=1, method="average")
-    outside = (~pool).sum(axis=1)
+    scores = np.atleast_2d(np.asarray(scores, np.float64))
+    positives, negatives = np.atleast_2d(positives), np.atleast_2d(negatives)
     p = positives.sum(axis=1).astype(np.float64)
     n = negatives.sum(axis=1).astype(np.float64)
-    rank_sum = np.where(positives, ranks, 0.0).sum(axis=1) - p * outside
-    value = (rank_sum - p * (p + 1) / 2) / np.maximum(p * n, 1)
-    return np.where((p > 0) & (n > 0), value, np.nan)
+    value = np.full(len(scores), np.nan)
+    for i in np.flatnonzero((p > 0) & (n > 0)).tolist():
+        # rank only the pool (positives and negatives): a market's candidates, not every creator
+        pool = positives[i] | negatives[i]
+        ranks = rankdata(scores[i, pool], method="average")
+        rank_sum = ranks[positives[i, pool]].sum()
+        value[i] = (rank_sum - p[i] * (p[i] + 1) / 2) / (p[i] * n[i])
+    return value
 
 
 def exposure_counts(tops: np.ndarray, n_creators: int) -> np.ndarray:

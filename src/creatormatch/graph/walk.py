@@ -64,8 +64,8 @@ class CreatorScope:
     rows: np.ndarray
     local: np.ndarray | None
     pull: dict[str, sp.csr_array] = field(default_factory=dict)
-    #: hub node row -> its exact two-step walk into this scope (see ``TypedWalk.hub_scores``)
-    hub_cache: OrderedDict[int, np.ndarray] = field(default_factory=OrderedDict)
+    #: (hub node row, steps) -> its exact walk into this scope (see ``TypedWalk.hub_scores``)
+    hub_cache: OrderedDict[tuple[int, int], np.ndarray] = field(default_factory=OrderedDict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -195,29 +195,33 @@ class TypedWalk:
                 out += coef * self._to_scope(frontier, scope)
             if k == steps and hubs is not None:
                 for row, val in zip(hubs[0].tolist(), hubs[1].tolist()):
-                    out += (coef * val) * self.hub_scores(row, scope)
+                    out += (coef * val) * self.hub_scores(row, scope, 2)
             frontier = nxt
             if not frontier and (hubs is None or k == steps):
                 break
         return out
 
-    def hub_scores(self, row: int, scope: CreatorScope) -> np.ndarray:
-        """``[e_h P P]`` on the scope's creators for hub node ``row``: its exact two-step walk.
+    def hub_scores(self, row: int, scope: CreatorScope, steps: int = 2) -> np.ndarray:
+        """``[e_h P^steps]`` on the scope's creators for hub node ``row`` (``steps`` 1 or 2).
 
         Independent of the brand, so it is cached per scope (least recently used first out,
-        within ``hub_cache_values``).  A category's two steps fan out over all its products,
-        brands and campaigns; caching them is what keeps a brand's walk in milliseconds.
+        within ``hub_cache_values``).  A category's one step reaches all its creators and its
+        two steps fan out over all its products, brands and campaigns; caching them is what
+        keeps a brand's walk in milliseconds at a million creators.
         """
         cache = scope.hub_cache
-        hit = cache.get(row)
+        key = (row, steps)
+        hit = cache.get(key)
         if hit is not None:
-            cache.move_to_end(row)
+            cache.move_to_end(key)
             return hit
-        x1 = self._push({self.hub_type: (np.array([row], np.int64), np.array([1.0]))},
-                        [t for t in NODE_TYPES if t != "creator"])
-        vec = self._to_scope(x1, scope)
+        start = {self.hub_type: (np.array([row], np.int64), np.array([1.0]))}
+        if steps == 1:
+            vec = self._to_scope(start, scope, use_cache=False)
+        else:
+            vec = self._to_scope(self._push(start, [t for t in NODE_TYPES if t != "creator"]), scope)
         if self.use_hub_cache:
-            cache[row] = vec
+            cache[key] = vec
             while len(cache) * len(scope) > self.hub_cache_values and len(cache) > 1:
                 cache.popitem(last=False)
         return vec
@@ -255,9 +259,15 @@ class TypedWalk:
             dense[loc[keep]] = val[keep]
         return dense
 
-    def _to_scope(self, frontier: dict[str, _Vec], scope: CreatorScope) -> np.ndarray:
-        """One step into the creators of ``scope`` only, pushing or pulling per source type."""
+    def _to_scope(self, frontier: dict[str, _Vec], scope: CreatorScope, use_cache: bool = True) -> np.ndarray:
+        """One step into the creators of ``scope`` only, pushing or pulling per source type
+        (a few hub nodes use their cached one-step vectors)."""
         pulled: list[np.ndarray] = []
+        hubs = frontier.get(self.hub_type)
+        if use_cache and self.use_hub_cache and hubs is not None and 0 < len(hubs[0]) <= 4:
+            for row, val in zip(hubs[0].tolist(), hubs[1].tolist()):
+                pulled.append(val * self.hub_scores(row, scope, 1))
+            frontier = {t: v for t, v in frontier.items() if t != self.hub_type}
         cols_all: list[np.ndarray] = []
         w_all: list[np.ndarray] = []
         for s, (idx, val) in frontier.items():

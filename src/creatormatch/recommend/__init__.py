@@ -1,23 +1,34 @@
-"""Matching creators to brands: confidence, matrix factorisation, blending, the model
-artifact and the matcher (see ``docs/matching.md``).
+"""Matching creators to brands: confidence, matrix factorisation, category fit, blending,
+the model artifact and the matcher (formulas in ``docs/matching.md``).
 
 The main entry point is ``Matcher``::
 
     from creatormatch.recommend import Matcher, MatchFilters
-    matcher = Matcher.from_dataset(dataset)
-    matcher.match("B0042", MatchFilters(max_rate=300), top=10)
+    matcher = Matcher.from_dataset(dataset)            # or Matcher.load(path, fingerprint)
+    matcher.match("B00042", MatchFilters(max_rate=300), top=10)
+    matcher.rank(brand_row)                            # full candidate ranking (evaluation)
+    matcher.score_brand(brand_row, weights={...})      # every component, any weights
 """
 
-from .blend import blend, normalise_graph, normalise_mf
+from .blend import blend, blend_terms, contributions, finish_blend, normalise_graph, normalise_mf
+from .cache import cache_dir, cache_path, load_or_build
 from .confidence import collaboration_confidence, confidence_matrix
-from .matcher import INDEX_COMPONENTS, BrandScores, Match, Matcher, MatchFilters, Ranking
+from .explain import Explanation, explain_match
+from .filters import MatchFilters, filter_mask
+from .lookup import close_matches
+from .matcher import INDEX_COMPONENTS, BrandScores, Match, Matcher, Ranking
 from .mf import Factors, fit_factors, fold_in_brand, mf_contributions
-from .model import FORMAT_VERSION, MatchModel, build_model, load_model, save_model
+from .model import FORMAT_VERSION, MatchModel, build_model, load_model, read_header, save_model
 from .params import COMPONENTS, DEFAULT_WEIGHTS, MatchParams
+from .scope import MarketScope
+from .similar import SimilarCreator, similar_creators
 
 __all__ = [
     "COMPONENTS", "DEFAULT_WEIGHTS", "FORMAT_VERSION", "INDEX_COMPONENTS",
-    "BrandScores", "Factors", "Match", "MatchFilters", "MatchModel", "MatchParams", "Matcher", "Ranking",
-    "blend", "build_model", "collaboration_confidence", "confidence_matrix", "fit_factors", "fold_in_brand",
-    "load_model", "mf_contributions", "normalise_graph", "normalise_mf", "save_model",
+    "BrandScores", "Explanation", "Factors", "MarketScope", "Match", "MatchFilters", "MatchModel", "MatchParams",
+    "Matcher", "Ranking", "SimilarCreator",
+    "blend", "blend_terms", "build_model", "cache_dir", "cache_path", "close_matches", "collaboration_confidence",
+    "confidence_matrix", "contributions", "explain_match", "filter_mask", "finish_blend", "fit_factors",
+    "fold_in_brand", "load_model", "load_or_build", "mf_contributions", "normalise_graph", "normalise_mf",
+    "read_header", "save_model", "similar_creators",
 ]

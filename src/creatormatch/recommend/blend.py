@@ -46,29 +46,36 @@ def normalise_mf(raw: np.ndarray, known: np.ndarray, n_known: int | None = None,
     masked copy — the fast path of a match over a whole market.
     """
     n = int(known.sum()) if n_known is None else n_known
+    if raw.dtype.kind != "f":
+        raw = raw.astype(np.float64)
+    dtype = raw.dtype
     if n == 0:
-        return np.full(raw.shape, 0.5)
+        return np.full(raw.shape, 0.5, dtype)
     if zero_unknown:
-        mean = float(raw.sum()) / n
-        var = float(np.einsum("i,i->", raw, raw)) / n - mean * mean   # einsum: no (threaded) BLAS
+        mean = float(raw.sum(dtype=np.float64)) / n
+        var = float(np.einsum("i,i->", raw, raw, dtype=np.float64)) / n - mean * mean  # einsum: no threaded BLAS
     else:
-        x = raw[known]
+        x = raw[known].astype(np.float64)
         mean, var = float(x.mean()), float(x.var())
     if var <= 1e-24:
-        return np.full(raw.shape, 0.5)
-    z = (raw - mean) * (-1.0 / np.sqrt(var))
+        return np.full(raw.shape, 0.5, dtype)
+    z = np.subtract(raw, dtype.type(mean), dtype=dtype)
+    z *= dtype.type(-1.0 / np.sqrt(var))
     np.exp(z, out=z)
-    z += 1.0
+    z += dtype.type(1.0)
     return np.reciprocal(z, out=z)
 
 
 def normalise_graph(raw: np.ndarray) -> np.ndarray:
     """``g / (g + g_ref)`` with ``g_ref`` the mean positive score (all zeros stay zero)."""
+    if raw.dtype.kind != "f":
+        raw = raw.astype(np.float64)
     n_pos = np.count_nonzero(raw)
     if n_pos == 0:
-        return np.zeros(raw.shape)
-    ref = float(raw.sum()) / n_pos
-    return raw / (raw + ref)
+        return np.zeros(raw.shape, raw.dtype)
+    ref = raw.dtype.type(float(raw.sum(dtype=np.float64)) / n_pos)
+    out = np.add(raw, ref)
+    return np.divide(raw, out, out=out)
 
 
 def blend(values: dict[str, np.ndarray], available: dict[str, np.ndarray], weights: dict[str, float],

@@ -50,24 +50,33 @@ def _ancestor_pairs(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def _max_to_ancestors(m: sp.csr_array, cats: np.ndarray, ancs: np.ndarray, nk: int) -> sp.csr_array:
-    """``out[c, a] = max over categories k with ancestor a of m[c, k]`` (sparse)."""
-    coo = m.tocoo()
-    if coo.nnz == 0:
+    """``out[c, a] = max over categories k with ancestor-or-self a of m[c, k]`` (sparse).
+
+    One column-wise maximum per category that has descendants, over those descendants'
+    columns: O(stored values x depth) and no sort of the whole matrix.
+    """
+    m = sp.csr_array(m)
+    if m.nnz == 0:
         return sp.csr_array(m.shape)
-    order = np.argsort(cats, kind="stable")
-    cats_s, ancs_s = cats[order], ancs[order]
-    start = np.searchsorted(cats_s, coo.col, side="left")
-    count = np.searchsorted(cats_s, coo.col, side="right") - start
-    rows = np.repeat(coo.row, count)
-    vals = np.repeat(coo.data, count)
-    pos = np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    cols = ancs_s[pos]
-    key = rows.astype(np.int64) * nk + cols
-    order = np.lexsort((-vals, key))
-    key, vals = key[order], vals[order]
-    first = np.concatenate(([True], key[1:] != key[:-1]))
-    key, vals = key[first], vals[first]
-    return sp.csr_array((vals, (key // nk, key % nk)), shape=m.shape)
+    csc = sp.csc_array(m)
+    rows, cols, vals = [], [], []
+    order = np.argsort(ancs, kind="stable")
+    ancs_s, cats_s = ancs[order], cats[order]
+    bounds = np.searchsorted(ancs_s, np.arange(nk + 1))
+    for a in range(nk):
+        below = cats_s[bounds[a]:bounds[a + 1]]          # a itself and every category under it
+        if len(below) == 1:
+            lo, hi = csc.indptr[a], csc.indptr[a + 1]
+            rows.append(csc.indices[lo:hi])
+            vals.append(csc.data[lo:hi])
+        else:
+            col = sp.coo_array(csc[:, below].max(axis=1).reshape(-1, 1))
+            rows.append(col.row if hasattr(col, "row") else col.coords[0])
+            vals.append(col.data)
+        cols.append(np.full(len(rows[-1]), a, np.int64))
+    out = sp.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=m.shape)
+    out.eliminate_zeros()
+    return out
 
 
 def _dense_row(m: sp.csr_array, row: int) -> np.ndarray:

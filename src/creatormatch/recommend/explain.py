@@ -101,8 +101,12 @@ def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_pat
 
     paths = strongest_paths(matcher.walk, ("brand", brand_row), ("creator", creator_row), alpha=p.graph_alpha,
                             steps=p.graph_steps, top=top_paths)
-    row = model.confidence[[brand_row]]
-    drivers = mf_contributions(model.factors, row, creator_row, p, top=top_drivers)
+    row = matcher.brand_mf_row(brand_row)
+    factors = model.factors
+    folded = matcher.brand_factors(brand_row)
+    if folded is not None and not factors.brand_known[brand_row]:
+        notes.append("no collaborations: MF factors folded in from the creators who featured its products")
+    drivers = mf_contributions(factors, row, creator_row, p, top=top_drivers) if folded is not None else []
     one = Ranking(np.array([creator_row]), np.array([scores.score[pos]]), np.array([pos]), scores)
     reasons = match_reasons(matcher, brand_row, one)[0]
     idx = {name: _num(model.indices[f"{name}.score"][creator_row]) for name in

@@ -21,11 +21,12 @@ candidates; they never change a score.  Usage::
     matches = matcher.match("B0042", MatchFilters(max_rate=300), top=10)
     ranking = matcher.rank(brand_row)                 # full ranking, for evaluation
 
-Cold start: a brand without collaborations has no MF factors (``mf`` not available), but
-still reaches creators through its products, categories and campaigns in the graph and
-through ``category_fit``; a creator without collaborations has no factors either and is
-matched on its content (graph edges to products and categories, ``category_fit``) and
-its indices.
+Cold start: a brand without collaborations has no learnt MF factors; if creators have
+featured its products, ALS folds those creators in as the brand's row (``brand_factors``),
+otherwise ``mf`` is not available.  It still reaches creators through its products,
+categories and campaigns in the graph and through ``category_fit``.  A creator without
+collaborations has no factors and is matched on its content (graph edges to products and
+categories, ``category_fit``) and its indices.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from ..errors import UsageError
 from ..graph.build import MarketGraph
 from ..graph.walk import TypedWalk
 from ._blas import single_thread_blas
-from .blend import blend_terms, finish_blend, normalise_graph, normalise_mf
+from .blend import blend, normalise_graph, normalise_mf
 from .categories import CategoryIndex
 from .filters import MatchFilters, filter_mask
 from .lookup import close_matches, row_of
@@ -127,6 +128,7 @@ class Matcher:
             n_creators=model.sizes["creator"], decay=p.category_decay, influence_share=p.influence_share)
         self.markets = np.unique(self.creator["market"])
         self._scopes: dict[str, MarketScope] = {}
+        self._folded: dict[int, np.ndarray | None] = {}
 
     # ------------------------------------------------------------------ construction
 
@@ -228,7 +230,8 @@ class Matcher:
         for key in (markets if markets is not None else [str(m) for m in self.markets]):
             scope = self.scope(key)
             for k in range(self.walk.sizes.get("category", 0)):
-                self.walk.hub_scores(k, scope.walk)
+                self.walk.hub_scores(k, scope.walk, 1)
+                self.walk.hub_scores(k, scope.walk, 2)
 
     # ------------------------------------------------------------------ scoring
 
@@ -249,40 +252,81 @@ class Matcher:
         raw: dict[str, np.ndarray] = {}
         val: dict[str, np.ndarray] = {}
         avail: dict[str, np.ndarray] = {}
+        has: dict[str, bool] = {}
         none = np.zeros(n, bool)
+        zero = np.zeros(n, np.float32)
 
-        f = self.model.factors
-        if f.brand_known[brand_row]:
+        xb = self.brand_factors(brand_row)
+        has["mf"] = xb is not None
+        if xb is not None:
             with single_thread_blas():
-                raw["mf"] = (scope.factors @ f.brand[brand_row]).astype(np.float64)
-            avail["mf"] = scope.known
+                raw["mf"] = scope.factors @ xb
             # creators without factors have exactly zero factors, hence raw 0 (fast path)
             val["mf"] = normalise_mf(raw["mf"], scope.known, scope.n_known, zero_unknown=True)
+            avail["mf"] = scope.known
         else:
-            raw["mf"], val["mf"], avail["mf"] = np.zeros(n), np.zeros(n), none
+            raw["mf"], val["mf"], avail["mf"] = zero, zero, none
 
-        if self.walk.degree["brand"][brand_row] > 0:
+        has["graph"] = bool(self.walk.degree["brand"][brand_row] > 0)
+        if has["graph"]:
             g = self.walk.scores("brand", brand_row, scope.walk, alpha=p.graph_alpha, steps=p.graph_steps)
+            g = g.astype(np.float32)
             if p.graph_beta:
-                g = g * scope.damping(p.graph_beta)
+                g *= scope.damping(p.graph_beta)
             raw["graph"], val["graph"], avail["graph"] = g, normalise_graph(g), np.ones(n, bool)
         else:
-            raw["graph"], val["graph"], avail["graph"] = np.zeros(n), np.zeros(n), none
+            raw["graph"], val["graph"], avail["graph"] = zero, zero, none
 
         q = self.categories.profile(brand_row, self.category_row(category) if category else None)
+        has["category_fit"] = q is not None
         if q is not None:
             fit = scope.category_fit(q)
             raw["category_fit"], val["category_fit"], avail["category_fit"] = fit, fit, scope.has_category
         else:
-            raw["category_fit"], val["category_fit"], avail["category_fit"] = np.zeros(n), np.zeros(n), none
+            raw["category_fit"], val["category_fit"], avail["category_fit"] = zero, zero, none
 
         w = weights if weights is not None else p.weights
-        num, den = blend_terms(val, avail, w, p.missing)
-        static_num, static_den = scope.index_terms(w, p.missing)
-        score = finish_blend(num + static_num, den + static_den, p.missing)
+        if p.missing == "renormalise":
+            score = scope.blend_renormalised(val, has, w)
         for comp in INDEX_COMPONENTS:
             raw[comp], val[comp], avail[comp] = scope.index[comp], scope.index_values[comp], scope.index_available[comp]
+        if p.missing != "renormalise":
+            score = blend(val, avail, w, p.missing)
         return BrandScores(brand_row, scope.rows, raw, val, avail, score)
+
+    def brand_mf_row(self, brand_row: int) -> sp.csr_matrix:
+        """The brand's row of the MF input (1 x creators): its confidence row; for a brand
+        without collaborations, the creators who featured its products in videos, weighted
+        by the ``features`` edge weight (``log(1 + videos)``) — its fold-in pseudo-row."""
+        conf = self.model.confidence
+        row = conf[[brand_row]]
+        if row.nnz or self.model.factors.brand_known[brand_row]:
+            return row
+        sells, features = self.walk.blocks.get(("brand", "product")), self.walk.blocks.get(("product", "creator"))
+        if sells is None or features is None:
+            return row
+        products = sells.indices[sells.indptr[brand_row]:sells.indptr[brand_row + 1]]
+        pseudo = sp.csr_matrix(features[products].sum(axis=0).reshape(1, -1), dtype=np.float32)
+        pseudo.eliminate_zeros()
+        return pseudo
+
+    def brand_factors(self, brand_row: int) -> np.ndarray | None:
+        """MF factors of a brand: learnt, or folded in from ``brand_mf_row`` (ALS only) for a
+        brand without collaborations whose products creators featured; None otherwise."""
+        f = self.model.factors
+        if f.brand_known[brand_row]:
+            return f.brand[brand_row]
+        if brand_row not in self._folded:
+            vec = None
+            if self.params.mf_model == "als" and f.creator_known.any():
+                row = self.brand_mf_row(brand_row)
+                if row.nnz and f.creator_known[row.indices].any():
+                    from .mf import fold_in_brand
+
+                    vec = fold_in_brand(f, row, self.params)
+                    vec = vec if np.abs(vec).sum() > 0 else None
+            self._folded[brand_row] = vec
+        return self._folded[brand_row]
 
     def candidate_mask(self, brand_row: int, filters: MatchFilters) -> np.ndarray:
         """Boolean mask over the brand's scope (``filters.market``) of the allowed creators."""

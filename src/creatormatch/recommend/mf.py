@@ -22,7 +22,8 @@ same numbers implicit's ``recommend`` ranks by, without its filtering machinery.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +42,8 @@ class Factors:
     creator: np.ndarray
     brand_known: np.ndarray
     creator_known: np.ndarray
+    #: an implicit CPU ALS object carrying these factors (its cached Y^T Y makes fold-in cheap)
+    _als: Any = field(default=None, repr=False, compare=False)
 
     def scores(self, brand_row: int, creator_rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """``creator_factors[creator_rows] @ brand_factors[brand_row]``."""
@@ -100,7 +103,11 @@ def fit_factors(confidence: sp.csr_matrix, params: MatchParams | None = None) ->
 
 
 def _cpu_als(factors: Factors, params: MatchParams):
-    """A CPU ALS model carrying already-fitted factors (for fold-in and explain)."""
+    """A CPU ALS model carrying already-fitted factors (for fold-in and explain), kept on
+    ``factors`` so its ``Y^T Y`` is computed once."""
+    model = factors._als
+    if model is not None and (model.regularization, model.alpha) == (params.regularization, params.alpha):
+        return model
     _import_implicit()
     from implicit.cpu.als import AlternatingLeastSquares
 
@@ -109,6 +116,7 @@ def _cpu_als(factors: Factors, params: MatchParams):
                                         alpha=params.alpha, random_state=params.random_state, num_threads=1)
     model.item_factors = factors.creator
     model.user_factors = factors.brand
+    factors._als = model
     return model
 
 

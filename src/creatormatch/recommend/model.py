@@ -8,7 +8,8 @@ single uncompressed ``.npz`` file (no pickles):
   built from), ``created_at``, ``params`` (all hyper-parameters, blend ``weights``
   included), ``sizes``, ``indices_available`` and ``digest``;
 * one member per array, named ``group.name`` (``creator.id``, ``factors.creator``,
-  ``rel.collaborated.indptr``, ...).
+  ``rel.collaborated.indptr``, ...); text columns (listed in ``text_columns``) are stored
+  as UTF-8 bytes.
 
 ``digest`` is the SHA-256 of the header (without the digest) and of every array's name,
 dtype, shape and bytes, so a truncated, edited or swapped file is refused with a
@@ -191,7 +192,9 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for group, cols in model.tables.items():
         for name, arr in cols.items():
-            out[f"{group}.{name}"] = np.asarray(arr)
+            arr = np.asarray(arr)
+            # text as UTF-8 bytes: numpy's unicode arrays spend 4 bytes per character
+            out[f"{group}.{name}"] = np.char.encode(arr, "utf-8") if arr.dtype.kind == "U" else arr
     for name, m in model.relations.items():
         out.update(_csr_parts(f"rel.{name}", m))
     out.update(_csr_parts("confidence", model.confidence))
@@ -206,6 +209,11 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
     out.update(_csr_parts("influence", model.influence))
     out.update(_csr_parts("affinity", model.affinity))
     return out
+
+
+def _is_ascii(text: np.ndarray) -> bool:
+    """Whether every string of a unicode array is ASCII (its UTF-8 bytes are its characters)."""
+    return bool(len(text) == 0 or (np.strings.str_len(np.char.encode(text, "utf-8")) == np.strings.str_len(text)).all())
 
 
 def _digest(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
@@ -225,6 +233,8 @@ def _header(model: MatchModel) -> dict[str, Any]:
         "format": FORMAT, "format_version": FORMAT_VERSION, "creatormatch_version": __version__,
         "fingerprint": model.fingerprint, "created_at": model.created_at, "params": model.params.to_dict(),
         "sizes": model.sizes, "relations": sorted(model.relations), "indices_available": model.indices_available,
+        "text_columns": {f"{g}.{n}": _is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
+                         for n, a in sorted(cols.items()) if np.asarray(a).dtype.kind == "U"},
         "extra": model.extra,
     }
 
@@ -265,11 +275,43 @@ def _npz(fh):
 def read_header(path: str | Path) -> dict[str, Any]:
     """The JSON header of a model file (without checking the arrays)."""
     path = Path(path)
+    with _open_model(path) as z:
+        return _header_of(path, z)
+
+
+def _open_model(path: Path):
     try:
-        with open(path, "rb") as fh, _npz(fh) as z:
-            return json.loads(bytes(z["header"]).decode("utf-8"))
+        fh = open(path, "rb")
     except FileNotFoundError:
         raise ModelError(f"model file not found: {path}") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read the model file {path} ({exc})") from None
+    try:
+        return _OpenModel(fh, _npz(fh))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        fh.close()
+        raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
+                         "'creatormatch build'") from None
+
+
+class _OpenModel:
+    """One open handle on a model file: header and arrays come from the same file even if
+    ``build`` renames a new model over the path meanwhile."""
+
+    def __init__(self, fh, z):
+        self.fh, self.z = fh, z
+
+    def __enter__(self):
+        return self.z
+
+    def __exit__(self, *exc) -> None:
+        self.z.close()
+        self.fh.close()
+
+
+def _header_of(path: Path, z) -> dict[str, Any]:
+    try:
+        return json.loads(bytes(z["header"]).decode("utf-8"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
                          "'creatormatch build'") from None
@@ -289,34 +331,63 @@ def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
         altered after it was written (digest mismatch), or built from other data.
     """
     path = Path(path)
-    header = read_header(path)
-    if header.get("format") != FORMAT:
-        raise ModelError(f"{path} is not a creatormatch model")
-    if header.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"{path} has model format {header.get('format_version')}; this version of creatormatch "
-                         f"reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
-    if fingerprint is not None and header.get("fingerprint") != fingerprint:
-        raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the dataset "
-                         f"has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
-    try:
-        with open(path, "rb") as fh, _npz(fh) as z:
+    with _open_model(path) as z:
+        header = _header_of(path, z)
+        if header.get("format") != FORMAT:
+            raise ModelError(f"{path} is not a creatormatch model")
+        if header.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
+                             f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
+        if fingerprint is not None and header.get("fingerprint") != fingerprint:
+            raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
+                             f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
+        try:
             arrays = {name: z[name] for name in z.files if name != "header"}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
-        raise ModelError(f"{path} is damaged ({exc}); rebuild it with 'creatormatch build'") from None
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+            raise ModelError(f"{path} is damaged ({exc}); rebuild it with 'creatormatch build'") from None
     if _digest(header, arrays) != header.get("digest"):
         raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
                          "written. Rebuild it with 'creatormatch build'.")
     try:
-        return _model_from(header, arrays)
-    except (KeyError, ValueError, TypeError) as exc:
-        raise ModelError(f"{path} is incomplete ({exc}); rebuild it with 'creatormatch build'") from None
+        model = _model_from(header, arrays)
+        _check_shapes(model)
+        return model
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        raise ModelError(f"{path} is incomplete or inconsistent ({exc}); rebuild it with 'creatormatch build'") from None
+
+
+def _check_shapes(model: MatchModel) -> None:
+    """Every array agrees with the node counts (raises ValueError otherwise)."""
+    n = model.sizes
+    for group, cols in model.tables.items():
+        for name, arr in cols.items():
+            if len(arr) != n[group]:
+                raise ValueError(f"{group}.{name} has {len(arr)} rows, expected {n[group]}")
+    for name, m in model.relations.items():
+        src, dst = RELATIONS[name]
+        if m.shape != (n[src], n[dst]):
+            raise ValueError(f"relation {name} has shape {m.shape}")
+    f = model.factors
+    if f.brand.shape[0] != n["brand"] or f.creator.shape[0] != n["creator"] or f.brand.shape[1] != f.creator.shape[1]:
+        raise ValueError("factor shapes do not match the brands and creators")
+    if model.confidence.shape != (n["brand"], n["creator"]):
+        raise ValueError("confidence shape does not match the brands and creators")
+    for name, v in model.indices.items():
+        if len(v) != n["creator"]:
+            raise ValueError(f"index {name} has {len(v)} values")
+    for m in (model.influence, model.affinity):
+        if m.shape[0] != n["creator"]:
+            raise ValueError("influence rows do not match the creators")
 
 
 def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchModel:
     tables: dict[str, dict[str, np.ndarray]] = {}
+    text = header.get("text_columns", {})
     for name, arr in arrays.items():
         group, _, col = name.partition(".")
         if group in ("creator", "brand", "category", "product", "campaign"):
+            if name in text:   # ASCII bytes convert in C; other text needs a real UTF-8 decode
+                arr = arr.astype("U") if text[name] else np.char.decode(arr, "utf-8")
             tables.setdefault(group, {})[col] = arr
     relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
     unknown = set(relations) - set(RELATIONS)
