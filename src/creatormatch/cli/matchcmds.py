@@ -26,10 +26,29 @@ def model_option(func):
              "(built on first use; cache in $CREATORMATCH_CACHE or ~/.cache/creatormatch).")(func)
 
 
-def _matcher(data_dir: Path | None, model_path: Path | None):
+def source_option(func):
+    return click.option(
+        "--source", type=click.Choice(["csv", "neo4j"]), default="csv", show_default=True,
+        help="Read the dataset from the CSV folder (--data) or from the Neo4j graph "
+             "(connection from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; "
+             "load it first with 'creatormatch neo4j load').")(func)
+
+
+def load_source(data_dir: Path | None, source: str):
+    """The dataset from the CSV folder or, with ``source='neo4j'``, read back from Neo4j."""
+    if source == "neo4j":
+        from ..store import StoreConfig
+        from ..store.readback import read_dataset_from_neo4j
+
+        echo_err("Reading the dataset from Neo4j ...")
+        return read_dataset_from_neo4j(StoreConfig.from_env())
+    return load_for_cli(data_dir)
+
+
+def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv"):
     from ..recommend.cache import load_or_build
 
-    dataset = load_for_cli(data_dir)
+    dataset = load_source(data_dir, source)
     return load_or_build(dataset, model_path=model_path, progress=echo_err)
 
 
@@ -50,7 +69,9 @@ def _fmt(v: float | None, digits: int = 2) -> str:
               help="Number of latent factors (default 32).")
 @click.option("--seed", type=click.IntRange(min=0), default=42, show_default=True,
               help="Random state of the factorisation (same seed, same model).")
-def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int | None, seed: int) -> None:
+@source_option
+def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int | None, seed: int,
+          source: str) -> None:
     """Build the match model of a dataset and save it (one versioned .npz file).
 
     The model holds everything 'match', 'explain' and 'similar' need: MF factors, the
@@ -63,7 +84,7 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
 
     began = time.perf_counter()
     echo_err("Loading the dataset ...")
-    dataset = load_for_cli(data_dir)
+    dataset = load_source(data_dir, source)
     params = MatchParams(mf_model=mf_model, random_state=seed,
                          **({"factors": factors} if factors is not None else {}))
     echo_err(f"Building the model of {dataset.root} (fingerprint {dataset.fingerprint}):")
@@ -135,9 +156,10 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
               help="Only creators with at least N invitations on record.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Creators per brand.")
 @format_option("table", "csv", "json")
+@source_option
 def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | None, category: str | None,
           market: str | None, min_followers: int | None, max_followers: int | None, max_rate: float | None,
-          include_past: bool, min_evidence: int, top: int, fmt: str) -> None:
+          include_past: bool, min_evidence: int, top: int, fmt: str, source: str) -> None:
     """Rank the creators who fit a brand best, with the score's components and reasons.
 
     Components (each 0-1): mf (matrix factorisation), graph (brand-personalised walk),
@@ -146,7 +168,7 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
     """
     from ..recommend.matcher import MatchFilters
 
-    matcher = _matcher(data_dir, model_path)
+    matcher = _matcher(data_dir, model_path, source)
     for b in brands:
         matcher.brand_row(b)  # unknown brands fail before any work
     filters = MatchFilters(market=market, category=category, min_followers=min_followers,
