@@ -292,16 +292,22 @@ def _parse_column(col: Column, raw: np.ndarray) -> tuple[np.ndarray, list[tuple[
     if bad.any():
         problems.append((np.flatnonzero(bad), _WHAT[col.kind]))
     if col.kind in ("int", "float"):
-        ok = ~bad & ~empty
-        if col.min is not None:
-            low = ok & (values < col.min)
-            if low.any():
-                problems.append((np.flatnonzero(low), "negative value" if col.min == 0 else f"below {col.min:g}"))
-        if col.max is not None:
-            high = ok & (values > col.max)
-            if high.any():
-                problems.append((np.flatnonzero(high), f"above {col.max:g}"))
+        problems.extend(_out_of_bounds(col, values, ~bad & ~empty))
     return values, problems
+
+
+def _out_of_bounds(col: Column, values: np.ndarray, ok: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """Rows among ``ok`` whose value is below ``col.min`` or above ``col.max``."""
+    problems: list[tuple[np.ndarray, str]] = []
+    if col.min is not None:
+        low = ok & (values < col.min)
+        if low.any():
+            problems.append((np.flatnonzero(low), "negative value" if col.min == 0 else f"below {col.min:g}"))
+    if col.max is not None:
+        high = ok & (values > col.max)
+        if high.any():
+            problems.append((np.flatnonzero(high), f"above {col.max:g}"))
+    return problems
 
 
 def _check_typed(col: Column, values: np.ndarray, empty: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -320,15 +326,8 @@ def _check_typed(col: Column, values: np.ndarray, empty: np.ndarray) -> list[tup
         if bad.any():
             problems.append((np.flatnonzero(bad), _WHAT["float"]))
             values[bad] = np.nan
-    ok = ~empty & ((np.isfinite(values)) if col.kind == "float" else True)
-    if col.min is not None:
-        low = ok & (values < col.min)
-        if low.any():
-            problems.append((np.flatnonzero(low), "negative value" if col.min == 0 else f"below {col.min:g}"))
-    if col.max is not None:
-        high = ok & (values > col.max)
-        if high.any():
-            problems.append((np.flatnonzero(high), f"above {col.max:g}"))
+    ok = ~empty & (np.isfinite(values) if col.kind == "float" else True)
+    problems.extend(_out_of_bounds(col, values, ok))
     return problems
 
 
