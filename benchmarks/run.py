@@ -334,6 +334,8 @@ def _fmt(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
+        if v != 0 and abs(v) < 1e-3:
+            return f"{v:.1e}"
         return f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
     return str(v)
 
@@ -380,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--quick", action="store_true", help="fewer brands, no side-by-side baselines (smoke test)")
+    ap.add_argument("--render-only", action="store_true", help="rewrite --out from --json without measuring")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -391,6 +394,10 @@ def main(argv: list[str] | None = None) -> int:
         args.result.write_text(json.dumps(result, indent=2, default=float))
         return 0
 
+    if args.render_only:
+        saved = json.loads(args.json.read_text())
+        write_markdown(args.out, saved["machine"], saved["results"], saved["exponents"])
+        return 0
     stages = [s for s in args.stages.split(",") if s]
     results: dict[str, dict[str, Any]] = {}
     if args.json.is_file():  # keep sizes measured in earlier runs

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError, Problem, UsageError
-from . import _parse
-from . import _arrowread
-from ._csvread import FileUnreadable, check_encoding, iter_chunks, raw_records, read_header
+from . import _arrowread, _parse
+from ._csvread import FileUnreadable, RawChunk, check_encoding, iter_chunks, raw_records, read_header
 from .contract import FILES, SPECS, Column, FileSpec
 from .dataset import MISSING_INT, Dataset, Table
 
@@ -217,10 +217,12 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     key_at = wanted[spec_.key]
     offset = 0
     limits = {c.name: MAX_CHARS[c.kind] for c in spec_.columns}
-    chunks = None
+    chunks: Iterable[RawChunk] | None = None
     if scan.one_record_per_line and _arrowread.available():
-        try:
-            chunks = list(_arrowread.read_chunks(path, header, spec_, wanted, limits))
+        fast = _arrowread.read_chunks(path, header, spec_, wanted, limits)
+        try:  # the fast path decides before its first chunk; after that it only streams
+            first = next(fast, None)
+            chunks = itertools.chain([first] if first is not None else [], fast)
         except _arrowread.UseSlowPath:
             chunks = None
     if chunks is None:
