@@ -340,6 +340,37 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def targets(results: dict[str, dict[str, Any]], exps: dict[str, dict[str, float]]) -> list[tuple[str, str, str]]:
+    """The issue's targets (size L unless noted) against what was measured: (target, measured, verdict)."""
+    rows: list[tuple[str, str, str]] = []
+
+    def get(size: str, stage: str, key: str) -> Any:
+        return results.get(size, {}).get(stage, {}).get(key)
+
+    def check(name: str, value: Any, ok: Callable[[Any], bool], unit: str = "") -> None:
+        if value is None:
+            rows.append((name, "not measured", "—"))
+        else:
+            rows.append((name, f"{_fmt(value)}{unit}", "met" if ok(value) else "MISSED"))
+
+    check("whole build (load, validate, indices, centrality, MF 64x15, save) <= 600 s",
+          get("L", "build", "seconds"), lambda v: v <= 600, " s")
+    check("whole build peak RSS <= 12 GiB", get("L", "build", "peak_rss_mib"), lambda v: v <= 12 * 1024, " MiB")
+    check("all indices <= 60 s", get("L", "indices", "seconds"), lambda v: v <= 60, " s")
+    check("personalised graph scores for one brand <= 50 ms (p99, cold category cache)",
+          get("L", "centrality", "brand_graph_ms_p99"), lambda v: v <= 50, " ms")
+    check("match p50 <= 20 ms", get("L", "match", "match_ms_p50"), lambda v: v <= 20, " ms")
+    check("match p99 <= 100 ms", get("L", "match", "match_ms_p99"), lambda v: v <= 100, " ms")
+    check("our PageRank >= 20x faster than networkx.pagerank on M",
+          get("M", "centrality", "ratio_networkx_over_ours"), lambda v: v >= 20, "x")
+    check("... with the same result (max abs diff < 1e-6)",
+          get("M", "centrality", "pagerank_max_abs_diff"), lambda v: v < 1e-6)
+    for stage in STAGES:
+        for step, e in exps.get(stage, {}).items():
+            check(f"scaling exponent of {stage} ({step}) <= 1.15", e, lambda v: v <= 1.15)
+    return rows
+
+
 def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str, Any]],
                    exps: dict[str, dict[str, float]]) -> None:
     lines = ["# Benchmarks", "",
@@ -347,7 +378,13 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
              "Each stage ran in its own process; peak RSS is that process's maximum resident set "
              "(it includes restoring the dataset the stage needs).", "",
              f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, Python {info['python']}. "
-             "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".", ""]
+             "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".", "",
+             "## Targets", "", "| target | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, exps)]
+    notes = REPO / "benchmarks" / "NOTES.md"
+    if notes.is_file():
+        lines += ["", notes.read_text().strip()]
+    lines.append("")
     for size, res in results.items():
         c, b = SIZES[size]
         rows = res.get("load", {}).get("rows", {})
