@@ -37,3 +37,23 @@ def test_build_from_neo4j_writes_a_model_usable_with_the_csv_folder(loaded_sampl
     used = runner.invoke(cli, ["match", "--brand", brand, "--data", str(sample_dir), "--model", str(model),
                                "--format", "json"])
     assert used.exit_code == 0, used.output  # same fingerprint: the CSV folder accepts it
+
+
+def test_a_model_built_from_neo4j_never_holds_the_password(loaded_sample, tmp_path: Path) -> None:
+    import zipfile
+
+    from creatormatch.store import StoreConfig
+
+    password = StoreConfig.from_env().password
+    assert password
+    model = tmp_path / "model.npz"
+    built = CliRunner().invoke(cli, ["build", "--source", "neo4j", "--out", str(model)])
+    assert built.exit_code == 0, built.output
+    assert password not in built.output
+    raw = model.read_bytes()
+    assert password.encode() not in raw
+    with zipfile.ZipFile(model) as zf:  # members may be compressed: look inside each one
+        for name in zf.namelist():
+            data = zf.read(name)
+            for encoding in ("utf-8", "utf-32-le"):  # numpy stores unicode arrays as UTF-32
+                assert password.encode(encoding) not in data, name
