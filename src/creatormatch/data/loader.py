@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import DataError, Problem, UsageError
 from . import _arrowread, _parse
 from ._csvread import FileUnreadable, RawChunk, check_encoding, iter_chunks, raw_records, read_header
-from .contract import FILES, SPECS, Column, FileSpec
+from .contract import FILES, Column, FileSpec
 from .dataset import MISSING_INT, Dataset, Table
 
 __all__ = ["load_dataset", "LoadReport"]

@@ -289,7 +289,7 @@ class BlendTuning:
             "validation_split_dates": [v.split_label for v in self.validation],
             "validation_brands": int(sum(len(v.brands) for v in self.validation)),
             "validation_test_pairs": int(sum(v.n_test_pairs for v in self.validation)),
-            "models": {name: {"params": r.params, f"validation_ndcg": round(r.score, 6)}
+            "models": {name: {"params": r.params, "validation_ndcg": round(r.score, 6)}
                        for name, r in self.results.items()},
         }
 
