@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,19 @@ import pytest
 from creatormatch.data.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.recommend import Matcher
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@pytest.fixture
+def write_csv() -> Callable[[Path, Sequence[str], Iterable[Sequence[object]]], None]:
+    """``write_csv(path, header, rows)``: a hand-made contract file for a test dataset."""
+    return _write_csv
 
 
 @pytest.fixture(scope="session")

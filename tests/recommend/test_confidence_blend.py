@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,18 +12,11 @@ from creatormatch.recommend.confidence import collaboration_confidence, confiden
 from creatormatch.recommend.params import DEFAULT_WEIGHTS, MatchParams
 
 
-def _write(path: Path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-
-
 @pytest.fixture
-def collab_market(tmp_path):
-    _write(tmp_path / "creators.csv", ["creator_id", "market", "followers"], [["C1", "ID", 10], ["C2", "ID", 20]])
-    _write(tmp_path / "brands.csv", ["brand_id", "name", "market"], [["B1", "One", "ID"], ["B2", "Two", "ID"]])
-    _write(tmp_path / "collaborations.csv",
+def collab_market(tmp_path, write_csv):
+    write_csv(tmp_path / "creators.csv", ["creator_id", "market", "followers"], [["C1", "ID", 10], ["C2", "ID", 20]])
+    write_csv(tmp_path / "brands.csv", ["brand_id", "name", "market"], [["B1", "One", "ID"], ["B2", "Two", "ID"]])
+    write_csv(tmp_path / "collaborations.csv",
            ["collaboration_id", "brand_id", "creator_id", "invited_at", "status", "gmv", "rating"], [
                ["X1", "B1", "C1", "2024-01-01", "completed", "100", "5"],
                ["X2", "B1", "C1", "2024-02-01", "completed", "300", ""],

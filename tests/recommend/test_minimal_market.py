@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,15 +13,8 @@ from creatormatch.data.loader import load_dataset
 from creatormatch.recommend import Matcher, MatchFilters, load_model, save_model
 
 
-def _write(path: Path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-
-
 @pytest.fixture
-def minimal_dir(tmp_path):
+def minimal_dir(tmp_path, write_csv):
     rng = np.random.default_rng(1)
     creators = [[f"C{i:03d}", f"@c{i}", "ID" if i < 30 else "MY", str(100 * (i + 1)), "" if i % 7 else "42"]
                 for i in range(40)]
@@ -34,9 +25,9 @@ def minimal_dir(tmp_path):
         b, c = int(rng.integers(0, 6)), int(rng.integers(0, 30))
         collabs.append([f"X{n:04d}", f"B{b}", f"C{c:03d}", f"2024-{1 + n % 12:02d}-01T10:00:00",
                         statuses[n % 6]])
-    _write(tmp_path / "creators.csv", ["creator_id", "handle", "market", "followers", "rate_per_video"], creators)
-    _write(tmp_path / "brands.csv", ["brand_id", "name", "market", "category_id"], brands)
-    _write(tmp_path / "collaborations.csv", ["collaboration_id", "brand_id", "creator_id", "invited_at", "status"],
+    write_csv(tmp_path / "creators.csv", ["creator_id", "handle", "market", "followers", "rate_per_video"], creators)
+    write_csv(tmp_path / "brands.csv", ["brand_id", "name", "market", "category_id"], brands)
+    write_csv(tmp_path / "collaborations.csv", ["collaboration_id", "brand_id", "creator_id", "invited_at", "status"],
            collabs)
     return tmp_path
 
