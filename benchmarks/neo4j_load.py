@@ -6,7 +6,10 @@ Generates a small synthetic market (or takes ``--data DIR``), then on the runnin
 1. **batched**: empties the graph and runs the real loader (``creatormatch.store.load_graph``),
    timing every step; relationships/s = relationships created / seconds.  The first
    ("cold") run also compiles the queries and warms the server's JIT; the graph is then
-   emptied and the load timed again ("warm", the steady state a long load runs at).
+   emptied and the load timed again ("warm", the steady state a long load runs at), with
+   ``--workers`` connections (the default of ``creatormatch neo4j load``) and with one.
+   Then the same data is loaded again over itself ("reload": every MERGE finds its
+   node or relationship and updates it), which is what a daily refresh does.
 2. **naive**: empties the graph, loads the nodes the collaborations link (batched, not
    timed), then sends ``--naive-rows`` collaborations one per transaction -- the same
    ``load/collaborations.cypher`` query with a one-row batch, i.e. one MERGE, one round
@@ -45,15 +48,16 @@ from creatormatch.data.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.store import StoreConfig, connect, cypher, graph_counts, load_graph, wipe_graph
 from creatormatch.store import rows as R
-from creatormatch.store.loader import apply_schema, load_plan
+from creatormatch.store.loader import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, apply_schema, load_plan
 
 
 def _rels(store) -> int:
     return sum(graph_counts(store)[1].values())
 
 
-def batched(store, dataset, batch_size: int) -> dict:
-    wipe_graph(store)
+def batched(store, dataset, batch_size: int, workers: int, wipe: bool = True) -> dict:
+    if wipe:
+        wipe_graph(store)
     apply_schema(store)
     marks: dict[str, float] = {}
     start = {}
@@ -64,7 +68,7 @@ def batched(store, dataset, batch_size: int) -> dict:
         marks[step] = now - start[step]
 
     began = time.perf_counter()
-    summary = load_graph(store, dataset, batch_size=batch_size, progress=progress, schema=False)
+    summary = load_graph(store, dataset, batch_size=batch_size, progress=progress, schema=False, workers=workers)
     seconds = time.perf_counter() - began
     nodes, rels = graph_counts(store)
     total_rels = sum(rels.values())
@@ -72,7 +76,7 @@ def batched(store, dataset, batch_size: int) -> dict:
     # the INVITED step's time runs from its first progress call (rows built) to its last batch
     invited_seconds = marks.get("collaborations", float("nan"))
     return {
-        "seconds": round(seconds, 3), "rows": summary.total_rows, "transactions": summary.transactions,
+        "workers": workers, "seconds": round(seconds, 3), "rows": summary.total_rows, "retries": summary.retries, "transactions": summary.transactions,
         "nodes": sum(nodes.values()), "relationships": total_rels,
         "relationships_per_s": round(total_rels / seconds, 1),
         "invited": invited, "invited_seconds": round(invited_seconds, 3),
@@ -81,13 +85,18 @@ def batched(store, dataset, batch_size: int) -> dict:
     }
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median duration (the upper one of an even count)."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
 def naive(store, dataset, n_rows: int) -> dict:
     wipe_graph(store)
     apply_schema(store)
     plan = [s for s in load_plan(dataset) if s.name in ("categories", "category_parents", "creators", "brands", "products", "campaigns")]
     for step in plan:  # the end nodes, batched and not timed
         query = cypher(step.query)
-        for batch in R.batches(step.rows(), 5_000):
+        for batch in R.batches(step.rows(None), 5_000):
             store.write(query, rows=batch)
     rows = list(itertools.islice(R.collaboration_rows(dataset), n_rows))
     query = cypher("load/collaborations")
@@ -134,8 +143,11 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=5_000)
     parser.add_argument("--brands", type=int, default=250)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--batch-size", type=int, default=5_000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="connections writing at once")
     parser.add_argument("--naive-rows", type=int, default=2_000, help="collaborations sent one by one")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed warm loads per setting; the median one is reported")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -152,12 +164,22 @@ def main() -> None:
     packer = "Rust (neo4j-rust-ext)" if rust else "pure Python (pip install neo4j-rust-ext packs ~4x faster)"
     print(f"driver packer: {packer}")
     with connect(StoreConfig.from_env()) as store:
-        cold = batched(store, dataset, args.batch_size)
-        b = batched(store, dataset, args.batch_size)
-        for label, r in (("cold", cold), ("warm", b)):
+        cold = batched(store, dataset, args.batch_size, args.workers)
+        runs = {"single": [], "parallel": []}
+        for _ in range(max(args.repeat, 1)):  # alternate, so a slow spell hits both settings
+            runs["single"].append(batched(store, dataset, args.batch_size, 1))
+            runs["parallel"].append(batched(store, dataset, args.batch_size, args.workers))
+        single, b = _median(runs["single"]), _median(runs["parallel"])
+        reload = batched(store, dataset, args.batch_size, args.workers, wipe=False)
+        for label, r in (("cold", cold), ("warm, 1 worker", single), (f"warm, {args.workers} workers", b),
+                         (f"reload, {args.workers} workers", reload)):
+            retried = f" ({r['retries']} transactions retried)" if r["retries"] else ""
             print(f"batched ({label}): {r['relationships']:,} relationships ({r['nodes']:,} nodes) in "
                   f"{r['seconds']:.1f}s = {r['relationships_per_s']:,.0f} relationships/s; INVITED step "
-                  f"{r['invited']:,} in {r['invited_seconds']:.2f}s = {r['invited_per_s']:,.0f}/s")
+                  f"{r['invited']:,} in {r['invited_seconds']:.2f}s = {r['invited_per_s']:,.0f}/s{retried}")
+        for label, key in (("1 worker", "single"), (f"{args.workers} workers", "parallel")):
+            rates = ", ".join(f"{r['relationships_per_s']:,.0f}" for r in runs[key])
+            print(f"  warm runs, {label}: {rates} relationships/s (median reported)")
         top = ceiling(store, b["invited"], args.batch_size)
         print(f"ceiling: the server alone creates {top['rows']:,} INVITED-like relationships in "
               f"{top['seconds']:.1f}s = {top['per_s']:,.0f}/s")
@@ -166,13 +188,17 @@ def main() -> None:
         ratio = b["invited_per_s"] / n["invited_per_s"]
         print(f"ratio:   batched (warm) INVITED / naive INVITED = {ratio:,.1f}x")
         wipe_graph(store)
-    result = {"market": counts, "rust_packer": rust, "batch_size": args.batch_size, "batched_cold": cold,
-              "batched": b, "naive": n, "server_ceiling": top,
+    result = {"market": counts, "rust_packer": rust, "batch_size": args.batch_size, "workers": args.workers,
+              "batched_cold": cold, "batched_one_worker": single, "batched": b, "reload": reload,
+              "warm_runs_per_s": {k: [r["relationships_per_s"] for r in v] for k, v in runs.items()},
+              "naive": n, "server_ceiling": top,
               "ratio_invited": round(ratio, 1), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
               "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     print(json.dumps({"relationships_per_s": b["relationships_per_s"], "invited_per_s": b["invited_per_s"],
+                      "one_worker_relationships_per_s": single["relationships_per_s"],
+                      "reload_relationships_per_s": reload["relationships_per_s"],
                       "cold_relationships_per_s": cold["relationships_per_s"], "server_ceiling_per_s": top["per_s"],
                       "naive_per_s": n["invited_per_s"], "ratio": result["ratio_invited"],
                       "load_average": [round(x, 2) for x in os.getloadavg()]}))

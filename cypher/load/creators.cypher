@@ -2,12 +2,14 @@
 // Row: {creator_id, props: {handle, market, followers, rate_per_video}, joined_at (ISO
 // date), primary_category}. A null removes the property; a changed primary category
 // replaces the old edge.
+// The far end of each OPTIONAL MATCH has no label on purpose: the planner can then only
+// expand from the bound node, never scan a label or index when statistics are stale.
 UNWIND $rows AS row
 MERGE (c:Creator {creator_id: row.creator_id})
 SET c += row.props, c.joined_at = date(row.joined_at)
 WITH c, row
 CALL (c, row) {
-  OPTIONAL MATCH (c)-[old:PRIMARY_CATEGORY]->(k:Category)
+  OPTIONAL MATCH (c)-[old:PRIMARY_CATEGORY]->(k)
   WHERE row.primary_category IS NULL OR k.category_id <> row.primary_category
   DELETE old
 }

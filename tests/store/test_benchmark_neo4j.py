@@ -19,7 +19,7 @@ def test_load_benchmark_runs(store, tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "neo4j_load.py"), "--creators", "100", "--brands", "8",
-         "--naive-rows", "20", "--json", str(out)],
+         "--naive-rows", "20", "--repeat", "1", "--json", str(out)],
         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(out.read_text())

@@ -37,6 +37,24 @@ def test_every_cypher_file_loads_and_starts_with_a_comment(name):
             "one query per file"
 
 
+LABELLED_FAR_END = re.compile(r"OPTIONAL MATCH \(\w+\)<?-\[[^\]]*\]->?\(\w*:")
+
+
+@pytest.mark.parametrize("name", [n for n in all_cypher_names() if n.startswith("load/")])
+def test_load_queries_expand_from_the_bound_node(name):
+    """A label on the far end of ``OPTIONAL MATCH (bound)-[r]->(far:Label)`` lets the planner
+    scan every ``Label`` node per row instead of expanding from ``bound``; with stale
+    statistics it did (videos_prune: 95 s instead of 0.4 s on a 20,000-creator load)."""
+    text = "\n".join(ln for ln in Q.cypher(name).splitlines() if not ln.lstrip().startswith("//"))
+    assert not LABELLED_FAR_END.search(text), LABELLED_FAR_END.search(text)
+
+
+def test_the_far_end_check_catches_a_label():
+    assert LABELLED_FAR_END.search("OPTIONAL MATCH (c)-[f:FEATURED]->(p:Product)")
+    assert LABELLED_FAR_END.search("OPTIONAL MATCH (k)<-[old:RUNS]-(b:Brand)")
+    assert not LABELLED_FAR_END.search("OPTIONAL MATCH (c)-[f:FEATURED]->(p)")
+
+
 def test_names_cannot_leave_the_folder():
     for bad in ["../pyproject", "queries/../../x", "/etc/passwd", "Queries/X"]:
         with pytest.raises(KeyError):

@@ -44,7 +44,7 @@ def test_a_transient_error_mid_batch_is_retried(store, market):
     """A real deadlock, closed by the load's own batch, so Neo4j aborts that batch with
     the transient error DeadlockDetected and the managed transaction runs it again.
 
-    The batch writes creators 0..49.  T3 holds creator 25, T2 creators 40..199.  The batch
+    One worker, so the batch writes creators 0..49 in order.  T3 holds creator 25, T2 creators 40..199.  The batch
     takes 0..24 and waits for 25; T2 then asks for 0 and waits for the batch; T3 lets go;
     the batch takes 25..39 and asks for 40, held by T2, which waits for the batch: a cycle.
     Neo4j aborts the transaction holding fewer locks: the batch (40 against T2's 160).
@@ -65,7 +65,7 @@ def test_a_transient_error_mid_batch_is_retried(store, market):
 
         def reload() -> None:
             try:
-                load_graph(store, market, schema=False, batch_size=50)
+                load_graph(store, market, schema=False, batch_size=50, workers=1)
             except BaseException as exc:  # noqa: BLE001 -- reported below
                 errors.append(exc)
 

@@ -173,3 +173,30 @@ def test_content_digest_ignores_string_width_and_nan_payload(valid):
     assert content_digest(valid) == a
     creators.columns["followers"] = creators["followers"] + 1
     assert content_digest(valid) != a
+
+
+def test_rows_of_a_subset_are_those_rows_of_the_whole(tmp_path):
+    """The load workers build rows for blocks of units (table rows, creators, pairs): a
+    subset gives exactly those rows of the full list, in the subset's order."""
+    from creatormatch.data.generator import generate_market
+
+    generate_market(tmp_path / "m", 80, 6, seed=4, videos_per_creator=6, invitations_per_creator=3)
+    ds = load_dataset(tmp_path / "m")
+    pick = np.array([0, 3, 4, 17, 40, 79])
+    for name in ("creators", "products"):
+        whole = list(R.node_rows(ds, name))
+        some = pick[pick < len(whole)]
+        assert list(R.node_rows(ds, name, chunk=4, subset=some)) == [whole[i] for i in some]
+    whole = list(R.collaboration_rows(ds))
+    assert list(R.collaboration_rows(ds, chunk=2, subset=pick)) == [whole[i] for i in pick]
+
+    pair_creator, _ = R.featured_pairs(ds)
+    whole = list(R.featured_rows(ds))
+    assert len(whole) == len(pair_creator) == R.featured_count(ds)
+    some = np.arange(1, len(whole), 3)
+    assert list(R.featured_rows(ds, subset=some, chunk=5)) == [whole[i] for i in some]
+
+    whole = list(R.video_log_rows(ds))
+    wanted = {str(ds.creators.ids[i]) for i in pick}
+    got = list(R.video_log_rows(ds, subset=pick))
+    assert got and repr(got) == repr([r for r in whole if r["creator_id"] in wanted])  # repr: NaN == NaN

@@ -8,6 +8,7 @@ last in the store tests and waits until the server answers again before it ends.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -26,14 +27,16 @@ SERVER = REPO / "scripts" / "neo4j-local"
 
 
 def _server(action: str) -> None:
-    proc = subprocess.run([str(SERVER), action], capture_output=True, text=True, timeout=300)
+    # after a crash the server first replays the transaction log since its last checkpoint
+    # (every 15 minutes): minutes, after a long session of loads
+    env = {**os.environ, "NEO4J_START_TIMEOUT": "600"}
+    proc = subprocess.run([str(SERVER), action], capture_output=True, text=True, timeout=700, env=env)
     assert proc.returncode == 0, f"neo4j-local {action} failed: {proc.stdout}{proc.stderr}"
 
 
 def _kill_server() -> None:
     """Kill the server process outright (a crash, not a graceful stop that would let the
     load's last transactions finish first)."""
-    import os
     import signal
 
     home = Path(os.environ.get("NEO4J_HOME_DIR", REPO / ".neo4j"))

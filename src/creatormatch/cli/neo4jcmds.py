@@ -145,26 +145,31 @@ def schema_cmd(store) -> None:
               help="Where --lenient writes the rejected rows.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per transaction.  [default: 5000]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Connections writing at once; about one per server core helps.  [default: 2]")
 @click.option("--replace", is_flag=True,
               help="Delete every node and relationship first, so the graph holds exactly this dataset.")
 @with_store
 def load_cmd(store, data_dir: Path | None, lenient: bool, rejects: Path, batch_size: int | None,
-             replace: bool) -> None:
+             workers: int | None, replace: bool) -> None:
     """Load a dataset folder into Neo4j (schema first, then batched MERGE).
 
     Idempotent: loading the same folder twice leaves the same nodes and relationships;
     loading a newer folder updates what changed.  If a load is interrupted (server
     restart, lost connection), run it again.
+
+    The big steps are split into blocks that share no node, written by --workers
+    connections side by side (docs/graph-model.md, "Loading").
     """
     from ..store import graph_counts, load_graph
-    from ..store.loader import DEFAULT_BATCH_SIZE
+    from ..store.loader import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS
     from .datacmds import load_for_cli
 
     dataset = load_for_cli(data_dir, lenient, rejects)
     progress = _Progress("loading")
     try:
         summary = load_graph(store, dataset, batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=progress,
-                             replace=replace)
+                             replace=replace, workers=workers or DEFAULT_WORKERS)
     finally:
         progress.close()
     nodes, rels = graph_counts(store)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -37,13 +38,15 @@ class Neo4jStore:
     """A driver bound to one database; create it with ``connect(config)``.
 
     ``retries`` counts transaction attempts that had to be repeated (a transient error
-    was retried), across the life of the store.
+    was retried), across the life of the store.  A store may be shared by threads: every
+    call opens its own session on the (thread-safe) driver.
     """
 
     def __init__(self, driver: Any, config: StoreConfig):
         self._driver = driver
         self.config = config
         self.retries = 0
+        self._retries_lock = threading.Lock()  # writes may run on several threads (load workers)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -113,7 +116,8 @@ class Neo4jStore:
             nonlocal attempts
             attempts += 1
             if attempts > 1:
-                self.retries += 1
+                with self._retries_lock:
+                    self.retries += 1
             result = tx.run(query, params)
             return [dict(zip(result.keys(), row)) for row in result.values()]
 

@@ -35,7 +35,7 @@ from ..data.dataset import Dataset, Table
 __all__ = [
     "NODE_TABLES", "EDGE_REFS", "VIDEO_LIST_COLUMNS", "VIDEO_PART_SIZE",
     "column_values", "node_rows", "key_rows", "collaboration_rows", "video_log_rows", "video_log_count",
-    "video_prune_rows", "featured_rows", "featured_count", "creator_index_rows", "brand_match_rows",
+    "video_prune_rows", "featured_pairs", "featured_rows", "featured_count", "creator_index_rows", "brand_match_rows",
     "dataset_info_props", "batches",
 ]
 
@@ -120,16 +120,23 @@ def _columns(dataset: Dataset, table: Table, names: Iterable[str]) -> dict[str, 
 # --------------------------------------------------------------------------- nodes and edges
 
 
-def _chunks(n: int, chunk: int) -> Iterator[slice]:
-    for lo in range(0, n, chunk):
-        yield slice(lo, min(lo + chunk, n))
+def _chunks(n: int, chunk: int, subset: np.ndarray | None = None) -> Iterator[slice | np.ndarray]:
+    """Pieces of at most ``chunk`` rows: slices of ``0..n``, or of ``subset`` (row positions)."""
+    if subset is None:
+        for lo in range(0, n, chunk):
+            yield slice(lo, min(lo + chunk, n))
+        return
+    for lo in range(0, len(subset), chunk):
+        yield subset[lo:lo + chunk]
 
 
-def node_rows(dataset: Dataset, name: str, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
+def node_rows(dataset: Dataset, name: str, chunk: int = CHUNK,
+              subset: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
     """Rows for ``load/<name>.cypher``: the key, ``props`` (every non-key, non-edge,
     non-temporal column), and at the top level the ids of the referenced nodes
     (``EDGE_REFS``) and the ISO text of the date columns.  Built ``chunk`` table rows at a
-    time, so memory stays bounded on large tables.
+    time, so memory stays bounded on large tables.  ``subset``: only these table rows
+    (positions, in the order given).
 
     >>> # next(node_rows(ds, "creators")) == {"creator_id": "C001", "props": {"handle":
     >>> #     "glowwithmaya", "market": "ID", "followers": 15000, "rate_per_video": 120.5},
@@ -139,7 +146,7 @@ def node_rows(dataset: Dataset, name: str, chunk: int = CHUNK) -> Iterator[dict[
     spec = table.spec
     top = [c.name for c in spec.columns[1:] if c.name in EDGE_REFS[name] or c.kind in _TEMPORAL]
     props = [c.name for c in spec.columns[1:] if c.name not in top]
-    for part in _chunks(len(table), chunk):
+    for part in _chunks(len(table), chunk, subset):
         sub = table.take(part)
         yield from _rows(spec.key, sub.ids.tolist(), _columns(dataset, sub, props), _columns(dataset, sub, top))
 
@@ -164,16 +171,17 @@ def key_rows(dataset: Dataset, name: str) -> Iterator[dict[str, Any]]:
     return ({key: k} for k in table.ids.tolist())
 
 
-def collaboration_rows(dataset: Dataset, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
+def collaboration_rows(dataset: Dataset, chunk: int = CHUNK,
+                       subset: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
     """Rows for ``load/collaborations.cypher``: ``collaboration_id``, the two ends
     (``brand_id``, ``creator_id``) and the ISO text of the datetime columns at the top
     level, ``props`` with every other column (``campaign_id`` as an id: an edge cannot
-    point at a node)."""
+    point at a node).  ``subset``: only these table rows (positions)."""
     table = dataset.collaborations
     spec = table.spec
     top = ["brand_id", "creator_id"] + [c.name for c in spec.columns if c.kind in _TEMPORAL]
     props = [c.name for c in spec.columns[1:] if c.name not in top]
-    for part in _chunks(len(table), chunk):
+    for part in _chunks(len(table), chunk, subset):
         sub = table.take(part)
         yield from _rows("collaboration_id", sub.ids.tolist(), _columns(dataset, sub, props),
                          _columns(dataset, sub, top))
@@ -196,7 +204,8 @@ def _group_starts(keys: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], change, [len(keys)]]).astype(np.int64)
 
 
-def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterator[dict[str, Any]]:
+def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE,
+                   subset: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
     """Rows for ``load/video_logs.cypher``: one ``VideoLog`` per creator and part.
 
     A creator's videos, sorted by ``posted_at`` then ``video_id``, are cut into parts of
@@ -205,7 +214,7 @@ def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterat
     and totals for browsing: ``videos``, ``total_views``, ``total_orders``, ``total_gmv``.
     ``posted_at`` (a list), ``first_posted_at`` and ``last_posted_at`` are ISO text at the
     top level of the row.  Rows are made one at a time (20M videos never become Python
-    objects at once).
+    objects at once).  ``subset``: only the videos of these creators (row positions).
     """
     videos = dataset.videos
     if videos is None or not dataset.has("videos") or len(videos) == 0:
@@ -215,7 +224,12 @@ def video_log_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterat
     creator_ids = dataset.creators.ids
     refs = {name: dataset.tables[videos.spec.column(name).ref or ""].ids for name in ("product_id", "collaboration_id")}
     starts = _group_starts(creator)
-    for g in range(len(starts) - 1):
+    groups = np.arange(len(starts) - 1)
+    if subset is not None:
+        wanted = np.zeros(dataset.n_creators, bool)
+        wanted[np.asarray(subset, np.int64)] = True
+        groups = groups[wanted[creator[starts[:-1]]]]
+    for g in groups.tolist():
         lo, hi = int(starts[g]), int(starts[g + 1])
         cid = str(creator_ids[creator[lo]])
         for part, a in enumerate(range(lo, hi, part_size)):
@@ -267,7 +281,7 @@ def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iter
     n = dataset.n_creators
     counts = np.bincount(videos["creator_id"].astype(np.int64), minlength=n)[:n]
     parts = (-(-counts // part_size)).tolist()
-    pair_creator, pair_product = _featured_pairs(dataset)
+    pair_creator, pair_product = featured_pairs(dataset)
     bounds = np.searchsorted(pair_creator, np.arange(n + 1))
     product_ids = dataset.products.ids if dataset.products is not None else np.zeros(0, "U1")
     for i, cid in enumerate(dataset.creators.ids.tolist()):
@@ -275,7 +289,7 @@ def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iter
         yield {"creator_id": cid, "parts": int(parts[i]), "product_ids": featured}
 
 
-def _featured_pairs(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+def featured_pairs(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (creator row, product row) pairs of shoppable videos, sorted."""
     videos = dataset.videos
     if videos is None or dataset.products is None or not dataset.has("videos"):
@@ -288,16 +302,19 @@ def _featured_pairs(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
 
 def featured_count(dataset: Dataset) -> int:
     """How many rows ``featured_rows`` gives."""
-    return len(_featured_pairs(dataset)[0])
+    return len(featured_pairs(dataset)[0])
 
 
-def featured_rows(dataset: Dataset) -> Iterator[dict[str, Any]]:
+def featured_rows(dataset: Dataset, subset: np.ndarray | None = None,
+                  chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
     """Rows for ``load/featured.cypher``: one aggregated ``FEATURED`` edge per creator and
-    product that appears in at least one of the creator's videos.
+    product that appears in at least one of the creator's videos, in the order of
+    ``featured_pairs``.
 
     ``props``: ``videos`` (count), ``views``, ``likes``, ``comments``, ``shares``,
     ``orders``, ``gmv`` (sums of the known values; None when none is known);
     ``first_posted_at`` and ``last_posted_at`` as ISO text at the top level of the row.
+    ``subset``: only these pairs (positions in ``featured_pairs``).
     """
     videos = dataset.videos
     products = dataset.products
@@ -312,22 +329,30 @@ def featured_rows(dataset: Dataset) -> Iterator[dict[str, Any]]:
     creator, product, rows_ = creator[order], product[order], shop[order]
     pair = creator * max(len(products), 1) + product
     starts = _group_starts(pair)[:-1]
-    sums: dict[str, list[Any]] = {}
+    sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in ("views", "likes", "comments", "shares", "orders", "gmv"):
         col = videos[name][rows_]
         known = ~np.isnan(col) if name == "gmv" else col >= 0
-        total = np.add.reduceat(np.where(known, col, 0), starts) if len(starts) else np.zeros(0)
-        any_known = np.add.reduceat(known.astype(np.int64), starts) > 0 if len(starts) else np.zeros(0, bool)
-        sums[name] = [v if k else None for v, k in zip(total.tolist(), any_known.tolist())]
-    posted = videos["posted_at"][rows_]
-    first = _iso(np.minimum.reduceat(posted.astype(np.int64), starts).astype("datetime64[s]"), "s")
-    last = _iso(np.maximum.reduceat(posted.astype(np.int64), starts).astype("datetime64[s]"), "s")
+        sums[name] = (np.add.reduceat(np.where(known, col, 0), starts),
+                      np.add.reduceat(known.astype(np.int64), starts) > 0)
+    posted = videos["posted_at"][rows_].astype(np.int64)
+    first = np.minimum.reduceat(posted, starts)
+    last = np.maximum.reduceat(posted, starts)
     count = np.diff(np.append(starts, len(pair)))
     creator_ids, product_ids = dataset.creators.ids, products.ids
-    for g, s in enumerate(starts.tolist()):
-        props = {"videos": int(count[g]), **{k: v[g] for k, v in sums.items()}}
-        yield {"creator_id": str(creator_ids[creator[s]]), "product_id": str(product_ids[product[s]]),
-               "props": props, "first_posted_at": first[g], "last_posted_at": last[g]}
+    for part in _chunks(len(starts), chunk, subset):
+        at = starts[part]
+        cids = creator_ids[creator[at]].tolist()
+        pids = product_ids[product[at]].tolist()
+        firsts = _iso(first[part].astype("datetime64[s]"), "s")
+        lasts = _iso(last[part].astype("datetime64[s]"), "s")
+        counts = count[part].tolist()
+        cols = {name: [v if k else None for v, k in zip(total[part].tolist(), known[part].tolist())]
+                for name, (total, known) in sums.items()}
+        for g in range(len(cids)):
+            props = {"videos": counts[g], **{k: v[g] for k, v in cols.items()}}
+            yield {"creator_id": cids[g], "product_id": pids[g], "props": props,
+                   "first_posted_at": firsts[g], "last_posted_at": lasts[g]}
 
 
 # --------------------------------------------------------------------------- write-back
