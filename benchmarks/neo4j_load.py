@@ -25,8 +25,8 @@ INVITED relationships.
 It also says whether the driver's Rust packer (``neo4j-rust-ext``) is installed: without
 it, packing the parameters in Python is about half of the client's time.
 
-    python benchmarks/neo4j_load.py                          # 5,000 creators, ~50k collaborations
-    python benchmarks/neo4j_load.py --creators 20000 --json results.json
+    python benchmarks/neo4j_load.py                          # 20,000 creators, ~200k collaborations
+    python benchmarks/neo4j_load.py --creators 5000 --brands 250 --json results.json
     python benchmarks/neo4j_load.py --data datasets/sample
 
 The graph is wiped twice: do not point it at a database you want to keep.
@@ -140,8 +140,8 @@ def ceiling(store, n: int, batch: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="dataset folder (default: generate a market)")
-    parser.add_argument("--creators", type=int, default=5_000)
-    parser.add_argument("--brands", type=int, default=250)
+    parser.add_argument("--creators", type=int, default=20_000)
+    parser.add_argument("--brands", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="connections writing at once")

@@ -19,9 +19,10 @@ Every batch is one managed write transaction (``session.execute_write``), retrie
 driver on transient errors.  ``workers`` connections write at once: the steps that
 create many relationships (creators, brands, products, collaborations, video_logs,
 featured) are split into blocks whose transactions never touch the same node
-(``schedule.grid_phases``), so they neither wait for nor deadlock each other; the other
+(``schedule.grid_phases``), so they do not wait on each other's node locks; the other
 steps run on one connection.  (A reload row that moves a relationship also locks the old
-end node, which another block may hold; such rare deadlocks are retried like any other.)
+end node, and a new relationship locks a neighbour in a sparse node's chain, which another
+block may hold; such rare deadlocks are retried like any other transient error.)
 Every query MERGEs on a unique key and SETs properties, so
 a batch, a step or the whole load can run again with the same result.  That is what makes
 a load that died half-way (server restart, lost connection) safe: run it again.
