@@ -36,6 +36,7 @@ dataset stay unless ``replace=True`` (which empties the database first).
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -134,13 +135,15 @@ def load_plan(dataset: Dataset) -> list[LoadStep]:
                           _const(len(collab)), on_conflict="load/collaborations_moved",
                           ends=lambda: (collab["brand_id"], collab["creator_id"])))
     if dataset.has("videos"):
-        steps.append(LoadStep("videos_prune", "load/videos_prune", _subset(R.video_prune_rows, dataset),
-                              _const(dataset.n_creators)))
+        # distinct (creator, product) pairs: a sort of every video, needed by three steps
+        pairs = functools.cache(_bind(R.featured_pairs, dataset))
+        steps.append(LoadStep("videos_prune", "load/videos_prune",
+                              lambda subset: R.video_prune_rows(dataset, pairs=pairs()), _const(dataset.n_creators)))
         steps.append(LoadStep("video_logs", "load/video_logs", _subset(R.video_log_rows, dataset),
                               _bind(R.video_log_count, dataset), weight="videos",
                               ends=lambda: (np.arange(dataset.n_creators), None)))
         steps.append(LoadStep("featured", "load/featured", _subset(R.featured_rows, dataset),
-                              _bind(R.featured_count, dataset), ends=_bind(R.featured_pairs, dataset)))
+                              lambda: len(pairs()[0]), ends=pairs))
     return steps
 
 
@@ -170,8 +173,8 @@ def _const(value: int) -> Callable[[], int]:
 
 
 def _subset(fn: Callable[..., Iterable[dict[str, Any]]], *args: Any) -> Callable[[Subset], Iterable[dict[str, Any]]]:
-    """``rows(subset)`` for a row builder that takes ``subset=`` (key_rows and
-    video_prune_rows do not: they always run whole)."""
+    """``rows(subset)`` for a row builder that takes ``subset=`` (key_rows does not: it
+    always runs whole)."""
     def rows(subset: Subset) -> Iterable[dict[str, Any]]:
         return fn(*args) if subset is None else fn(*args, subset=subset)
     return rows

@@ -270,18 +270,20 @@ def _total(values: np.ndarray, known: np.ndarray) -> int | float | None:
     return values[known].sum().item()
 
 
-def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE) -> Iterator[dict[str, Any]]:
+def video_prune_rows(dataset: Dataset, part_size: int = VIDEO_PART_SIZE,
+                     pairs: tuple[np.ndarray, np.ndarray] | None = None) -> Iterator[dict[str, Any]]:
     """Rows for ``load/videos_prune.cypher``: per creator, how many ``VideoLog`` parts it now
     has and which products it featured, so stale parts and ``FEATURED`` edges from an
     earlier load are removed.  Every creator gets a row (a creator may have lost all its
-    videos).  Nothing when the dataset has no ``videos.csv`` (then stored videos stay)."""
+    videos).  Nothing when the dataset has no ``videos.csv`` (then stored videos stay).
+    ``pairs``: ``featured_pairs(dataset)`` when the caller has it already."""
     videos = dataset.videos
     if videos is None or not dataset.has("videos"):
         return
     n = dataset.n_creators
     counts = np.bincount(videos["creator_id"].astype(np.int64), minlength=n)[:n]
     parts = (-(-counts // part_size)).tolist()
-    pair_creator, pair_product = featured_pairs(dataset)
+    pair_creator, pair_product = featured_pairs(dataset) if pairs is None else pairs
     bounds = np.searchsorted(pair_creator, np.arange(n + 1))
     product_ids = dataset.products.ids if dataset.products is not None else np.zeros(0, "U1")
     for i, cid in enumerate(dataset.creators.ids.tolist()):
