@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -64,7 +65,7 @@ def generate(out_dir: Path, n_creators: int, n_brands: int, seed: int, start: st
                   invitations_per_creator=invitations_per_creator)
     if n_creators >= PROGRESS_MIN_CREATORS:
         steps = 1000
-        with click.progressbar(length=steps, label="Generating", file=click.get_text_stream("stderr"),
+        with click.progressbar(length=steps, label="Generating", file=sys.stderr,
                                show_percent=True, show_eta=True) as bar:
             done = [0]
 
