@@ -38,24 +38,30 @@ def _progress():
               help="Cut-off of the ranked lists (repeat for several: --k 10 --k 50).")
 @click.option("--models", default=None, metavar="a,b,...",
               help="Models to evaluate (comma-separated). Default: random, popularity, itemknn, als, bpr, "
-                   "graph, content, blend, blend_tuned, and oracle when the data has a truth file.")
+                   "graph, content, blend, blend_tuned, ranker, ranker-no-mf, ranker-no-graph, ranker-no-history, "
+                   "and oracle when the data has a truth file.")
 @click.option("--no-tune", "no_tune", is_flag=True,
               help="Skip tuning on the training period: baselines use their defaults, blend_tuned is left out.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the random baseline.")
+@click.option("--sample-brands", type=click.IntRange(min=0), default=2000, show_default=True, metavar="N",
+              help="Score at most N test brands, drawn with --seed (0 = all). Only the test brands are sampled, "
+                   "never a brand's candidates; the output says how wide the confidence interval this leaves is.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the random baseline and of --sample-brands.")
 @format_option("table", "json")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Also write report.md, metrics.json and PNG plots into DIR.")
 def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...], models: str | None,
-             no_tune: bool, seed: int, fmt: str, report_dir: Path | None) -> None:
+             no_tune: bool, sample_brands: int, seed: int, fmt: str, report_dir: Path | None) -> None:
     """Measure how well each model would have found the brands' new collaborators.
 
     Protocol: everything before the split date trains the models; each brand that gained
     new collaborators (accepted or completed) after it ranks every creator of its market
     except its past collaborators, and the ranking is scored against those newcomers
     (precision, recall, NDCG, MAP, MRR at each k; AUC; category AUC; coverage, Gini and
-    long-tail share of the suggestions).  The blend is run through the same code as
-    'creatormatch match'; p-values compare it with every other model per brand.  See
-    docs/evaluation.md.
+    long-tail share of the suggestions).  The ranker and the blend run through the same code
+    as 'creatormatch match'; p-values compare the ranker (what 'match' uses) with every
+    other model per brand.  The ranker's calibration (ECE), candidate recall and feature
+    importances are reported too.  See docs/evaluation.md.
 
     \b
     Examples:
@@ -70,7 +76,7 @@ def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...],
     dataset = load_for_cli(data_dir)
     say = _progress()
     evaluation = run_evaluation(dataset, split_date=split_date, ks=ks, models=names if models else None,
-                                tune=not no_tune, seed=seed, progress=say)
+                                tune=not no_tune, seed=seed, progress=say, sample_brands=sample_brands)
     if report_dir is not None:
         paths = write_report(evaluation, report_dir)
         echo_err(f"Report written to {paths[0]}")

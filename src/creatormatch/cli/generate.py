@@ -30,9 +30,12 @@ PROGRESS_MIN_CREATORS = 50_000
               show_default=True, help="Average videos per creator (collaboration deliverables included).")
 @click.option("--invitations-per-creator", type=click.FloatRange(min=0, min_open=True, max=1000), default=10.0,
               show_default=True, help="Average collaboration invitations per creator.")
+@click.option("--taste-weight", type=click.FloatRange(min=0, max=10), default=0.8, show_default=True, metavar="W",
+              help="Weight of the hidden brand-creator taste in acceptance (docs/generator.md): higher makes "
+                   "collaborative signals (who worked with whom) matter more than category fit.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder, replacing files of the same names.")
 def generate(out_dir: Path, n_creators: int, n_brands: int, seed: int, start: str, days: int,
-             videos_per_creator: float, invitations_per_creator: float, force: bool) -> None:
+             videos_per_creator: float, invitations_per_creator: float, taste_weight: float, force: bool) -> None:
     """Generate a synthetic creator-brand market (dataset contract v1).
 
     Writes categories, creators, brands, products, campaigns, collaborations and
@@ -62,7 +65,7 @@ def generate(out_dir: Path, n_creators: int, n_brands: int, seed: int, start: st
                          "to replace the dataset files in it")
 
     kwargs = dict(start=start, days=days, videos_per_creator=videos_per_creator,
-                  invitations_per_creator=invitations_per_creator)
+                  invitations_per_creator=invitations_per_creator, taste_weight=taste_weight)
     if n_creators >= PROGRESS_MIN_CREATORS:
         steps = 1000
         with click.progressbar(length=steps, label="Generating", file=sys.stderr,

@@ -45,11 +45,20 @@ def load_source(data_dir: Path | None, source: str):
     return load_for_cli(data_dir)
 
 
-def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv"):
+def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv", ranker: str = "auto"):
     from ..recommend.cache import load_or_build
+    from ..recommend.matcher import Matcher
 
     dataset = load_source(data_dir, source)
-    return load_or_build(dataset, model_path=model_path, progress=echo_err)
+    matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
+    return Matcher(matcher.model, use_ranker=False) if ranker == "none" else matcher
+
+
+def ranker_option(func):
+    return click.option(
+        "--ranker", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
+        help="auto: rank with the model's learned ranker (a calibrated probability that the pair becomes a "
+             "collaboration) when it has one; none: the weighted blend of the components.")(func)
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
@@ -68,16 +77,23 @@ def _fmt(v: float | None, digits: int = 2) -> str:
 @click.option("--factors", type=click.IntRange(min=1, max=1024), default=None,
               help="Number of latent factors (default 32).")
 @click.option("--seed", type=click.IntRange(min=0), default=42, show_default=True,
-              help="Random state of the factorisation (same seed, same model).")
+              help="Random state of the factorisation and the ranker (same seed, same model).")
+@click.option("--ranker", "ranker", type=click.Choice(["lightgbm", "none"]), default="lightgbm", show_default=True,
+              help="lightgbm: train the learned ranker on the data's own past (the default 'match' uses); "
+                   "none: blend only.")
+@click.option("--horizon", "horizon", type=click.FloatRange(min=1), default=90.0, show_default=True, metavar="DAYS",
+              help="The ranker predicts whether a pair becomes a collaboration within this many days.")
 @source_option
 def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int | None, seed: int,
-          source: str) -> None:
+          ranker: str, horizon: float, source: str) -> None:
     """Build the match model of a dataset and save it (one versioned .npz file).
 
     The model holds everything 'match', 'explain' and 'similar' need: MF factors, the
-    market graph, PageRank, creator indices, id maps, blend weights and the dataset
-    fingerprint (a model is never used with other data).
+    market graph, PageRank, creator indices, the pair history, the learned ranker, id
+    maps, blend weights and the dataset fingerprint (a model is never used with other
+    data).  The ranker is trained on cuts of the data's own past (docs/matching.md).
     """
+    from ..ranker.train import RankerParams, build_with_ranker
     from ..recommend.cache import cache_path
     from ..recommend.matcher import Matcher
     from ..recommend.params import MatchParams
@@ -88,7 +104,11 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     params = MatchParams(mf_model=mf_model, random_state=seed,
                          **({"factors": factors} if factors is not None else {}))
     echo_err(f"Building the model of {dataset.root} (fingerprint {dataset.fingerprint}):")
-    matcher = Matcher.from_dataset(dataset, params, progress=lambda m: echo_err(f"  {m}"))
+    if ranker == "none":
+        matcher = Matcher.from_dataset(dataset, params, progress=lambda m: echo_err(f"  {m}"))
+    else:
+        matcher = build_with_ranker(dataset, params, RankerParams(horizon_days=horizon, seed=seed),
+                                    progress=lambda m: echo_err(f"  {m}"))
     path = out if out is not None else cache_path(dataset.fingerprint)
     echo_err("  saving")
     matcher.save(path)
@@ -121,6 +141,10 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
             click.echo()
         click.echo(f"Creators for {matcher.brand['name'][b]} ({brand_id}, {matcher.brand['market'][b]}{cat_name}): "
                    f"top {len(matches)} of {n_candidates[brand_id]:,} candidates")
+        if matcher.use_ranker:
+            days = matcher.model.ranker.horizon_days
+            click.echo(f"score = probability that the creator becomes a collaborator within {days:g} days "
+                       "(learned ranker; --ranker none for the blend)")
         if not matches:
             click.echo("  no creator passes the filters")
             continue
@@ -142,8 +166,9 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
 @data_option
 @model_option
 @click.option("--category", default=None, metavar="C",
-              help="Only creators with content in category C (or below it); C also replaces the brand's "
-                   "categories in category_fit.")
+              help="Only creators with content in category C (or below it). With --ranker none, C also "
+                   "replaces the brand's categories in category_fit; the learned ranker's score never changes "
+                   "with a filter.")
 @click.option("--market", default=None, metavar="M|any",
               help="Market of the creators. Default: the brand's own market; 'any' for all markets.")
 @click.option("--min-followers", type=click.IntRange(min=0), default=None, help="At least N followers.")
@@ -154,26 +179,36 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
               help="Also return creators who already worked with the brand (left out by default).")
 @click.option("--min-evidence", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="Only creators with at least N invitations on record.")
+@click.option("--exclude-refused", is_flag=True,
+              help="Leave out creators who declined, let expire or cancelled an invitation of the brand and never "
+                   "accepted one.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Creators per brand.")
+@ranker_option
 @format_option("table", "csv", "json")
 @source_option
 def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | None, category: str | None,
           market: str | None, min_followers: int | None, max_followers: int | None, max_rate: float | None,
-          include_past: bool, min_evidence: int, top: int, fmt: str, source: str) -> None:
+          include_past: bool, min_evidence: int, exclude_refused: bool, top: int, ranker: str, fmt: str,
+          source: str) -> None:
     """Rank the creators who fit a brand best, with the score's components and reasons.
 
-    Components (each 0-1): mf (matrix factorisation), graph (brand-personalised walk),
-    fit (category fit), coop/cons/uplift (creator indices, market percentile / 100);
-    '-' = not available.  See docs/matching.md.
+    Score: with the learned ranker (the default once 'build' trained one), the calibrated
+    probability that the pair becomes a collaboration (accepted or completed) within the
+    model's horizon (90 days by default) -- comparable across brands, markets and filters,
+    and the same for a pair whatever the filters.  With --ranker none, the weighted blend.
+
+    Components (each 0-1, the ranker's raw signals): mf (matrix factorisation), graph
+    (brand-personalised walk), fit (category fit), coop/cons/uplift (creator indices,
+    market percentile / 100); '-' = not available.  See docs/matching.md.
     """
     from ..recommend.matcher import MatchFilters
 
-    matcher = _matcher(data_dir, model_path, source)
+    matcher = _matcher(data_dir, model_path, source, ranker)
     for b in brands:
         matcher.brand_row(b)  # unknown brands fail before any work
     filters = MatchFilters(market=market, category=category, min_followers=min_followers,
                            max_followers=max_followers, max_rate=max_rate, include_past=include_past,
-                           min_evidence=min_evidence)
+                           min_evidence=min_evidence, exclude_refused=exclude_refused)
     results: dict[str, list] = {}
     counts: dict[str, int] = {}
     for b in dict.fromkeys(brands):
@@ -203,10 +238,11 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
 @click.option("--creator", required=True, metavar="C", help="Creator id.")
 @data_option
 @model_option
+@ranker_option
 @format_option("table", "json")
-def explain(brand: str, creator: str, data_dir: Path | None, model_path: Path | None, fmt: str) -> None:
-    """Why a creator matches a brand: components, graph paths, MF drivers, indices."""
-    matcher = _matcher(data_dir, model_path)
+def explain(brand: str, creator: str, data_dir: Path | None, model_path: Path | None, ranker: str, fmt: str) -> None:
+    """Why a creator matches a brand: the ranker's contributions, components, graph paths, MF drivers, indices."""
+    matcher = _matcher(data_dir, model_path, ranker=ranker)
     b = matcher.brand_row(brand)
     c = matcher.creator_row(creator)
     e = matcher.explain(b, c)
@@ -218,7 +254,13 @@ def explain(brand: str, creator: str, data_dir: Path | None, model_path: Path | 
                f"score {e.score:.3f}, {rank}")
     for note in e.notes:
         click.echo(f"  note: {note}")
-    click.echo("\nComponents (value 0-1, weight, share of the score):")
+    if e.contributions is not None:
+        click.echo("\nLearned ranker: the score is a probability; each feature's contribution to its log-odds "
+                   f"(base {e.contributions['base_value']:+.3f}):")
+        feats = sorted(((k, v) for k, v in e.contributions.items() if k != "base_value"), key=lambda kv: -abs(kv[1]))
+        for k, v in feats[:12]:
+            click.echo(f"  {v:+.3f}  {k}")
+    click.echo("\nComponents (value 0-1, weight, share of the blend score):")
     for comp in e.components:
         val = _fmt(comp["value"], 3) if comp["available"] else "not available"
         click.echo(f"  {comp['name']:<13} {val:>13}   weight {comp['weight']:.2f}   +{comp['contribution']:.3f}")

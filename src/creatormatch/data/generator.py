@@ -31,7 +31,7 @@ from numpy.dtypes import StringDType
 
 from ..errors import UsageError
 from . import contract
-from .truth import LATENT_DIM, TRUTH_FILENAME, Truth, affinity_score, write_truth
+from .truth import LATENT_DIM, TRUTH_FILENAME, W_LATENT, Truth, affinity_score, write_truth
 
 __all__ = ["GenerationSummary", "generate_market", "GENERATOR_VERSION", "DATA_FILES"]
 
@@ -367,11 +367,13 @@ class _Brands:
         return int(self.market.shape[0])
 
 
-def _draw_brands(rng: np.random.Generator, n: int, tax: _Taxonomy) -> _Brands:
+def _draw_brands(rng: np.random.Generator, n: int, tax: _Taxonomy, taste_weight: float = W_LATENT) -> _Brands:
     market = rng.choice(len(MARKETS), size=n, p=BRAND_MARKET_SHARE)
     category = tax.subs[rng.choice(len(tax.subs), size=n, p=tax.sub_share)]
     size = rng.lognormal(0.0, BRAND_SIZE_SIGMA, n)
     latent = rng.standard_normal((n, LATENT_DIM)).astype(np.float32)
+    if taste_weight != W_LATENT:  # the affinity's taste term is W_LATENT <u_b, v_c> / sqrt(dim)
+        latent *= np.float32(taste_weight / W_LATENT)
     heads = np.array(_BRAND_HEADS, dtype=_T)[rng.integers(0, len(_BRAND_HEADS), n)]
     tails = np.array(_BRAND_TAILS, dtype=_T)[rng.integers(0, len(_BRAND_TAILS), n)]
     root = _cat(heads, tails)
@@ -853,6 +855,7 @@ def generate_market(
     days: int = 730,
     videos_per_creator: float = 20.0,
     invitations_per_creator: float = 10.0,
+    taste_weight: float = W_LATENT,
     progress: Progress | None = None,
 ) -> GenerationSummary:
     """Generate a synthetic market (dataset contract v1) and its truth file into ``out_dir``.
@@ -877,6 +880,12 @@ def generate_market(
         First day (ISO date) and length of the market; every date lies in [start, start + days).
     videos_per_creator, invitations_per_creator
         Scale of the videos and collaborations files.
+    taste_weight
+        Weight of the latent brand-creator taste in the affinity (default ``W_LATENT`` = 0.8):
+        how much acceptance depends on collaborative taste that only co-collaboration
+        reveals, rather than on category fit and cooperation.  Implemented by scaling the
+        brands' latent vectors by ``taste_weight / W_LATENT`` (the truth file holds the
+        scaled vectors, so ``Truth.affinity`` stays exact).
     progress
         Optional ``progress(stage, fraction)`` callback; ``fraction`` is the overall share
         done (0..1), ``stage`` names the current step.
@@ -897,6 +906,8 @@ def generate_market(
     """
     began = time.perf_counter()
     first_day = _validate(n_creators, n_brands, seed, start, days, videos_per_creator, invitations_per_creator)
+    if not (0.0 <= taste_weight <= 10.0):
+        raise UsageError(f"the taste weight must lie between 0 and 10 (got {taste_weight})")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = _Stages(progress)
@@ -906,7 +917,7 @@ def generate_market(
     report("creators", 0.0)
     creators = _draw_creators(rng, n_creators, days, tax)
     report("brands", 0.0)
-    brands = _draw_brands(rng, n_brands, tax)
+    brands = _draw_brands(rng, n_brands, tax, taste_weight)
     products = _draw_products(rng, brands, tax)
     campaigns = _draw_campaigns(rng, brands, products, int(round(invitations_per_creator * n_creators)), days)
     report("collaborations", 0.0)
@@ -925,7 +936,7 @@ def generate_market(
 
     base = np.datetime64(first_day.isoformat(), "s")
     sizes = _write_all(out_dir, base, tax, creators, brands, products, campaigns, collabs, videos, report)
-    truth_path = write_truth(out_dir, _truth(tax, creators, brands, products, seed, first_day, days))
+    truth_path = write_truth(out_dir, _truth(tax, creators, brands, products, seed, first_day, days, taste_weight))
     sizes[TRUTH_FILENAME] = truth_path.stat().st_size
     report("done", 1.0)
     counts = {"categories": len(tax.ids), "creators": len(creators), "brands": len(brands),
@@ -1064,7 +1075,7 @@ def _write_all(out: Path, base: np.datetime64, tax: _Taxonomy, creators: _Creato
 
 
 def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, products: _Products, seed: int,
-           first_day: date, days: int) -> Truth:
+           first_day: date, days: int, taste_weight: float = W_LATENT) -> Truth:
     nc, nb = len(creators), len(brands)
     # a campaign promotes one of its brand's products uniformly: the product count per
     # category is the brand's campaign-category mix (at most 41 products per brand)
@@ -1090,7 +1101,7 @@ def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, products: _Prod
         brand_latent=brands.latent,
         category_id=tax.ids, category_top=tax.top.astype(np.int32), markets=np.array(MARKETS),
         meta={"generator_version": GENERATOR_VERSION, "seed": seed, "start": first_day.isoformat(), "days": days,
-              "invitation": invitation},
+              "invitation": invitation, **({} if taste_weight == W_LATENT else {"taste_weight": float(taste_weight)})},
         creator_followers=creators.followers.astype(np.int64), creator_joined_day=creators.joined_day.astype(np.int32),
         brand_product_categories=product_categories,
     )

@@ -51,6 +51,8 @@ class ModelScores:
     beyond: dict[str, float]
     fit_seconds: float
     score_seconds: float
+    #: model-specific counts (the learned ranker: test pairs inside its candidates)
+    extra: dict[str, float] = field(default_factory=dict)
 
     def mean(self, metric: str, mask: np.ndarray | None = None) -> float:
         """Mean of a per-brand metric over the test brands (or those in ``mask``), NaN ignored."""
@@ -137,13 +139,19 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
     per_brand: dict[str, list[np.ndarray]] = {}
     exposure = {k: np.zeros(n, np.int64) for k in ks}
     tops: dict[int, list[np.ndarray]] = {k: [] for k in ks}
+    extra: dict[str, float] = {}
     batch = max(1, BATCH_CELLS // max(n, 1))
     kmax = max(ks)
     for lo in range(0, len(brands), batch):
         rows = brands[lo:lo + batch]
-        scores = _finite(model.score(rows))
+        raw_scores = model.score(rows)
         cand = split.candidates(rows)
         rel = split.relevant(rows) & cand
+        if np.isneginf(raw_scores).any():  # a model that only ranks its own candidates
+            inside = rel & np.isfinite(raw_scores)
+            extra["candidate_hits"] = extra.get("candidate_hits", 0.0) + float(inside.sum())
+            extra["relevant"] = extra.get("relevant", 0.0) + float(rel.sum())
+        scores = _finite(raw_scores)
         n_rel = rel.sum(axis=1)
         order = M.top_k(scores, cand, kmax)
         for k in ks:
@@ -174,7 +182,7 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
         beyond[f"gini@{k}"] = M.gini(exposure[k][universe])
         beyond[f"longtail@{k}"] = M.long_tail_share(all_tops, head)
     return ModelScores(name=model.name, params=dict(model.params), per_brand=merged, exposure=exposure,
-                       beyond=beyond, fit_seconds=t1 - t0, score_seconds=t2 - t1)
+                       beyond=beyond, fit_seconds=t1 - t0, score_seconds=t2 - t1, extra=extra)
 
 
 def _add(store: dict[str, list[np.ndarray]], key: str, value: np.ndarray) -> None:
@@ -204,6 +212,10 @@ class Evaluation:
     #: what the tuning chose (``tuning.BlendTuning`` and per-baseline ``TuningResult``)
     tuning: Any = None
     baseline_tuning: dict[str, Any] = field(default_factory=dict)
+    #: the trained ``RankerModel`` of each learned model (``ranker``), for importances and recall
+    rankers: dict[str, Any] = field(default_factory=dict)
+    #: per learned model: ``equal_width`` and ``quantile`` ``Reliability`` tables on the test period
+    calibration: dict[str, Any] = field(default_factory=dict)
 
     @property
     def primary_k(self) -> int:
@@ -228,4 +240,27 @@ class Evaluation:
             "significance": {name: {k: _json_p(p) for k, p in tests.items()}
                              for name, tests in self.significance.items()},
             "oracle_ratio": {name: _json_number(r) for name, r in self.oracle_ratio.items()},
+            **self._ranker_json(),
         }
+
+    def _ranker_json(self) -> dict[str, Any]:
+        """The learned models' extra keys: calibration, candidate recall, feature importances."""
+        if not self.rankers:
+            return {}
+        out: dict[str, Any] = {"calibration": {}, "candidate_recall": {}, "feature_importance": {}}
+        for name, cal in self.calibration.items():
+            out["calibration"][name] = {"ece": _json_number(cal["equal_width"].ece), "pairs": cal["pairs"],
+                                        "positives": cal["positives"], "bins": cal["equal_width"].to_json(),
+                                        "quantile_bins": cal["quantile"].to_json()}
+        for name, r in self.rankers.items():
+            out["candidate_recall"][name] = self.candidate_recall(name)
+            out["feature_importance"][name] = r.info.get("importance_gain", {})
+        return out
+
+    def candidate_recall(self, name: str) -> float | None:
+        """Share of the test pairs inside the learned model's candidates (``-inf`` marks the rest)."""
+        scores = self.models.get(name)
+        if scores is None or "candidate_hits" not in scores.extra:
+            return None
+        hits, total = scores.extra["candidate_hits"], scores.extra["relevant"]
+        return _json_number(hits / total) if total else None

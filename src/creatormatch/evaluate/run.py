@@ -18,17 +18,22 @@ training period is all of it) and returns the tuned ``MatchParams`` for the arti
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..data.dataset import Dataset
 from ..errors import UsageError
+from ..ranker.train import RankerParams
 from .baselines import (
     FactorRecommender, ItemKNNRecommender, MatcherPool, MatcherRecommender, PopularityRecommender,
     RandomRecommender, Recommender,
 )
+from .calibration import reliability
 from .experiment import Evaluation, score_split
+from .learned import RANKER_MODELS, RankerRecommender
 from .oracle import load_oracle, oracle_ratio
 from .protocol import temporal_split
 from .significance import paired_tests
@@ -39,6 +44,7 @@ __all__ = ["MODEL_NAMES", "run_evaluation", "tune_model", "TunedModel", "parse_m
 #: Every model ``evaluate`` knows, in reporting order (``oracle`` is added when possible).
 MODEL_NAMES: tuple[str, ...] = (
     "random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", "blend_tuned",
+    "ranker", "ranker-no-mf", "ranker-no-graph", "ranker-no-history",
 )
 _NEEDS_TUNING = {"itemknn", "als", "bpr", "graph", "content", "blend_tuned"}
 
@@ -87,7 +93,8 @@ def _untuned(name: str) -> Recommender | None:
 
 def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Sequence[int] = (10,),
                    models: Sequence[str] | None = None, tune: bool = True, truth_root: Path | str | None = None,
-                   seed: int = 0, progress: Progress | None = None) -> Evaluation:
+                   seed: int = 0, progress: Progress | None = None, ranker_params=None,
+                   sample_brands: int = 0) -> Evaluation:
     """Evaluate ``models`` on ``dataset`` with the protocol (see the module docstring).
 
     Parameters
@@ -101,7 +108,8 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         when the training period is too short for a validation cut (said in ``notes``) --
         they use their defaults and ``blend_tuned`` is left out.
     truth_root : folder with ``truth.npz`` (default: the dataset's folder).
-    seed : seed of the random baseline.
+    seed : seed of the random baseline and of the brand sample.
+    sample_brands : score at most this many test brands, drawn with ``seed`` (0 = all).
     progress : called with short status messages.
 
     Returns
@@ -122,6 +130,13 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     notes: list[str] = []
 
     split = temporal_split(dataset, split_date)
+    n_sampled_from = 0
+    if sample_brands and len(split.brands) > sample_brands:
+        n_all = n_sampled_from = len(split.brands)
+        split = sample_test_brands(split, sample_brands, seed)
+        notes.append(f"test brands sampled: {len(split.brands):,} of {n_all:,} (--sample-brands {sample_brands}, "
+                     f"seed {seed}); the candidates of each are complete. The interval this costs is in "
+                     "'sampling' below.")
     say(f"split at {split.split_label}: {len(split.brands):,} test brands ({int(split.cold.sum()):,} cold-start), "
         f"{split.n_test_pairs:,} test pairs")
     if split.n_outside_market:
@@ -139,7 +154,9 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         names.remove("blend_tuned")
         notes.append("blend_tuned left out: it needs tuning")
 
-    pool = MatcherPool()
+    pool = MatcherPool(progress=None)
+    rankers: dict[str, Any] = {}
+    calibration: dict[str, Any] = {}
     tuning: BlendTuning | None = None
     baseline_tuning: dict[str, TuningResult] = {}
     tuned_k = 10 if 10 in ks else ks[0]
@@ -162,6 +179,9 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         elif name == "blend_tuned":
             assert tuning is not None
             recommenders.append(MatcherRecommender("blend_tuned", tuning.params, pool))
+        elif name in RANKER_MODELS:
+            recommenders.append(RankerRecommender(name, 0.0, RANKER_MODELS[name], pool, ranker_params,
+                                                  progress=say))
         elif not tune:
             recommenders.append(_untuned(name))
         elif name in ("itemknn",):
@@ -174,11 +194,28 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         elif name == "content":
             assert tuning is not None
             recommenders.append(MatcherRecommender("content", tuning.content_params, pool))
+    horizon = _test_horizon_days(dataset, split.split_date)
+    for rec in recommenders:
+        if isinstance(rec, RankerRecommender):
+            rec.horizon_days = horizon
 
     results = {}
+    chosen = None
     for rec in recommenders:
         say(f"fitting and scoring {rec.name}")
+        if isinstance(rec, RankerRecommender) and rec.exclude_groups and chosen is not None:
+            # ablations keep the full ranker's chosen configuration: only the features differ
+            rec.ranker_params = replace(rec.ranker_params or RankerParams(), objectives=(chosen["objective"],),
+                                        num_leaves=(chosen["num_leaves"],))
         results[rec.name] = score_split(rec, split, ks, progress=say)
+        if isinstance(rec, RankerRecommender) and not rec.exclude_groups:
+            chosen = rec.ranker.info["chosen"]
+            say(f"calibration of {rec.name} on the test period")
+            p, y = rec.predictions(split, seed=seed)
+            calibration[rec.name] = {"equal_width": reliability(p, y, 10), "quantile": reliability(p, y, 10, True),
+                                     "pairs": int(len(p)), "positives": int(y.sum())}
+        if isinstance(rec, RankerRecommender):
+            rankers[rec.name] = rec.ranker
 
     # the oracle is scored whenever the truth file is there (the ratios need it); it is
     # listed among the models by default or when asked for
@@ -194,14 +231,39 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     elif explicit_oracle:
         notes.append("oracle left out: the dataset folder has no truth.npz (only generated markets have one)")
 
-    # the reference is the engine's blend as ``match`` ships it; blend_tuned is compared with it too
-    reference = "blend" if "blend" in results else ("blend_tuned" if "blend_tuned" in results else None)
+    # the reference is what ``match`` ships: the ranker, else the blend (blend_tuned is compared with it too)
+    reference = next((n for n in ("ranker", "blend", "blend_tuned") if n in results), None)
+    if sample_brands and n_sampled_from and reference is not None:
+        v = results[reference].per_brand[f"ndcg@{tuned_k}"]
+        v = v[~np.isnan(v)]
+        if len(v) > 1:
+            fpc = np.sqrt(max(1.0 - len(v) / n_sampled_from, 0.0))
+            half = 1.96 * float(v.std(ddof=1)) / np.sqrt(len(v)) * fpc
+            notes.append(f"sampling: with {len(v):,} of {n_sampled_from:,} test brands, {reference}'s mean "
+                         f"NDCG@{tuned_k} {float(v.mean()):.3f} is known to +/- {half:.3f} (95 %, normal "
+                         "approximation with the finite-population correction)")
     significance: dict[str, dict[str, float]] = {}
     if reference is not None and len(results) > 1:
         per_brand = {name: r.per_brand for name, r in results.items()}
         significance = paired_tests(per_brand, reference, [f"ndcg@{k}" for k in ks])
     return Evaluation(split=split, ks=ks, models=results, significance=significance, oracle_ratio=ratios,
-                      reference=reference or "", notes=notes, tuning=tuning, baseline_tuning=baseline_tuning)
+                      reference=reference or "", notes=notes, tuning=tuning, baseline_tuning=baseline_tuning,
+                      rankers=rankers, calibration=calibration)
+
+
+def sample_test_brands(split, n: int, seed: int):
+    """The split with ``n`` of its test brands drawn with ``seed`` (candidates untouched)."""
+    keep = np.sort(np.random.default_rng([seed, 20261128]).choice(len(split.brands), size=n, replace=False))
+    return replace(split, brands=split.brands[keep], cold=split.cold[keep])
+
+
+def _test_horizon_days(dataset: Dataset, split_date) -> float:
+    """Days from the split to the latest event of the whole dataset: the period the test
+    measures, and so the horizon the ranker is trained to predict."""
+    from ..ranker.history import data_end
+
+    split = float(np.datetime64(split_date, "s").astype(np.int64)) / 86_400.0
+    return max(data_end(dataset) - split, 1.0)
 
 
 @dataclass

@@ -163,7 +163,7 @@ class TypedWalk:
     # ---------------------------------------------------------------- walking
 
     def scores(self, start_type: str, start_row: int, scope: CreatorScope, *, alpha: float = 0.5,
-               steps: int = 3) -> np.ndarray:
+               steps: int = 3, by_step: bool = False) -> np.ndarray:
         """Truncated walk-with-restart scores of the creators in ``scope`` from one node.
 
         ``s(c) = (1 - alpha) * sum_{k=1..steps} alpha^k [e_start P^k]_c`` (see the module
@@ -171,12 +171,14 @@ class TypedWalk:
 
         Returns
         -------
-        ndarray of shape ``(len(scope),)``, aligned with ``scope.rows``.
+        ndarray of shape ``(len(scope),)``, aligned with ``scope.rows``; with ``by_step``,
+        shape ``(steps, len(scope))`` whose row ``k - 1`` is the term of step ``k`` (the rows
+        sum to the plain scores).
         """
         if not 0.0 < alpha < 1.0:
             raise ValueError("alpha must lie strictly between 0 and 1")
         frontier: dict[str, _Vec] = {start_type: (np.array([start_row], np.int64), np.array([1.0]))}
-        out = np.zeros(len(scope))
+        terms = np.zeros((steps, len(scope)))
         hubs: _Vec | None = None
         for k in range(1, steps + 1):
             coef = (1.0 - alpha) * alpha ** k
@@ -189,6 +191,7 @@ class TypedWalk:
                 hubs = frontier[self.hub_type]
                 pushed = {t: v for t, v in frontier.items() if t != self.hub_type}
             nxt = self._push(pushed, full)
+            out = terms[k - 1]
             if "creator" in nxt:
                 out += coef * self._restrict(nxt["creator"], scope)
             else:
@@ -199,7 +202,7 @@ class TypedWalk:
             frontier = nxt
             if not frontier and (hubs is None or k == steps):
                 break
-        return out
+        return terms if by_step else terms.sum(axis=0)
 
     def hub_scores(self, row: int, scope: CreatorScope, steps: int = 2) -> np.ndarray:
         """``[e_h P^steps]`` on the scope's creators for hub node ``row`` (``steps`` 1 or 2).

@@ -61,7 +61,9 @@ def load_or_build(dataset: Dataset, model_path: str | Path | None = None, params
         except ModelError as exc:
             say(f"Cached model not usable ({exc}); rebuilding.")
     say("Building the match model for this dataset (once; it is cached afterwards).")
-    matcher = Matcher.from_dataset(dataset, params, progress=lambda m: say(f"  {m}"))
+    from ..ranker.train import build_with_ranker
+
+    matcher = build_with_ranker(dataset, params, progress=lambda m: say(f"  {m}"))
     if path is not None:
         try:
             matcher.save(path)

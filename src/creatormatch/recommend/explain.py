@@ -49,9 +49,14 @@ class Explanation:
     indices: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: with the learned ranker: feature -> contribution to the log-odds (plus ``base_value``)
+    contributions: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if out["contributions"] is None:
+            del out["contributions"]
+        return out
 
 
 def node_label(matcher: Matcher, node: tuple[str, int]) -> str:
@@ -111,16 +116,43 @@ def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_pat
     reasons = match_reasons(matcher, brand_row, one)[0]
     idx = {name: _num(model.indices[f"{name}.score"][creator_row]) for name in
            ("cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift")}
+    score = float(scores.score[pos])
+    contrib = None
+    if matcher.use_ranker:
+        score, rank, reasons, contrib = _learned(matcher, brand_row, creator_row, market, mask[pos])
     return Explanation(
         brand_id=str(matcher.brand["id"][brand_row]), brand_name=str(matcher.brand["name"][brand_row]),
         creator_id=str(matcher.creator["id"][creator_row]), handle=str(matcher.creator["handle"][creator_row]),
-        market=creator_market, score=float(scores.score[pos]), rank=rank, n_candidates=int(mask.sum()),
+        market=creator_market, score=score, rank=rank, n_candidates=int(mask.sum()),
         components=components,
         paths=[{"path": [node_label(matcher, n) for n in wp.nodes], "weight": wp.weight} for wp in paths],
         mf_drivers=[{"creator_id": str(matcher.creator["id"][c]), "handle": str(matcher.creator["handle"][c]),
                      "contribution": v} for c, v in drivers],
-        indices=idx, reasons=reasons, notes=notes,
+        indices=idx, reasons=reasons, notes=notes, contributions=contrib,
     )
+
+
+def _learned(matcher: Matcher, brand_row: int, creator_row: int, market: str | None, allowed: bool):
+    """Probability, rank among the ranker's candidates, reasons and contributions of one pair."""
+    from ..ranker.reasons import contribution_dicts, learned_reasons
+    from ..ranker.scoring import brand_scores_and_context, score_pairs
+
+    scores, context = brand_scores_and_context(matcher, brand_row, market)
+    pos = matcher.scope_positions(scores, np.array([creator_row]))
+    X, prob = score_pairs(matcher, brand_row, scores, pos, context)
+    one = Ranking(np.array([creator_row]), prob, pos, scores, features=X, context=context)
+    raw = matcher.model.ranker.contributions(X)
+    rank = None
+    if allowed:
+        ranking = matcher.rank(brand_row, MatchFilters(market=market))
+        hit = np.flatnonzero(ranking.rows == creator_row)
+        rank = int(hit[0]) + 1 if len(hit) else None
+    reasons = learned_reasons(matcher, brand_row, one, raw)[0]
+    if allowed and rank is None:
+        reasons.append("not among the ranker's candidates for this brand (the top creators of each signal), so "
+                       "'match' does not list it")
+    scale = matcher.model.ranker.calibration[0]
+    return float(prob[0]), rank, reasons, contribution_dicts(one, raw, scale)[0]
 
 
 def _num(x: float) -> float | None:

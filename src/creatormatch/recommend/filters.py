@@ -21,6 +21,8 @@ class MatchFilters:
     max_rate : upper bound on ``rate_per_video``; creators without a listed rate are excluded.
     include_past : keep creators who already worked with the brand (positive collaboration).
     min_evidence : at least this many invitations on record for the creator.
+    exclude_refused : leave out creators who declined, let expire or cancelled an invitation
+        of the brand and never accepted one.
     """
 
     market: str | None = None
@@ -30,14 +32,16 @@ class MatchFilters:
     max_rate: float | None = None
     include_past: bool = False
     min_evidence: int = 0
+    exclude_refused: bool = False
 
 
 def filter_mask(scope: MarketScope, filters: MatchFilters, category_members: np.ndarray | None,
-                past: np.ndarray) -> np.ndarray:
+                past: np.ndarray, refused: np.ndarray | None = None) -> np.ndarray:
     """Boolean mask over ``scope`` of the creators ``filters`` allow.
 
     ``category_members``: creator rows inside ``filters.category`` (None = no category
-    filter); ``past``: the brand's past collaborators (creator rows).
+    filter); ``past``: the brand's past collaborators (creator rows); ``refused``: creators
+    to leave out for ``exclude_refused`` (creator rows).
     """
     mask = np.ones(len(scope.rows), bool)
     if filters.min_followers is not None:
@@ -55,5 +59,8 @@ def filter_mask(scope: MarketScope, filters: MatchFilters, category_members: np.
         mask &= inside
     if not filters.include_past:
         pos = scope.positions(past)
+        mask[pos[pos >= 0]] = False
+    if refused is not None and len(refused):
+        pos = scope.positions(refused)
         mask[pos[pos >= 0]] = False
     return mask

@@ -68,6 +68,8 @@ class BrandScores:
     values: dict[str, np.ndarray]
     available: dict[str, np.ndarray]
     score: np.ndarray
+    #: the walk's damped term per step, ``(steps, len(rows))`` (None: the brand has no graph edge)
+    graph_steps: np.ndarray | None = None
 
     def components_at(self, pos: int) -> dict[str, float | None]:
         """Normalised components of the creator at position ``pos`` (None = not available)."""
@@ -84,6 +86,9 @@ class Ranking:
     positions: np.ndarray
     scores: BrandScores
     n_candidates: int = 0
+    #: with the learned ranker: the ranked pairs' features and the brand's ``BrandContext``
+    features: np.ndarray | None = None
+    context: Any = None
 
 
 @dataclass
@@ -99,21 +104,29 @@ class Match:
     score: float
     components: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
+    #: the learned ranker's per-feature contributions to the score's log-odds (None: blend)
+    contributions: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rank": self.rank, "creator_id": self.creator_id, "handle": self.handle, "market": self.market,
             "followers": self.followers, "score": round(self.score, 6),
             "components": {c: (None if v is None else round(v, 6)) for c, v in self.components.items()},
             "reasons": list(self.reasons),
         }
+        if self.contributions is not None:
+            out["contributions"] = {k: round(v, 6) for k, v in self.contributions.items()}
+        return out
 
 
 class Matcher:
     """Scores, filters and ranks creators for brands from a ``MatchModel``."""
 
-    def __init__(self, model: MatchModel):
+    def __init__(self, model: MatchModel, use_ranker: bool = True):
         self.model = model
+        #: rank with the learned second stage when the model has one (``--ranker none``: False)
+        self.use_ranker = bool(use_ranker and model.ranker is not None and model.history is not None)
+        self._pair_signals = None
         p = model.params
         t = model.tables
         self.creator = t["creator"]
@@ -149,6 +162,24 @@ class Matcher:
     @property
     def params(self) -> MatchParams:
         return self.model.params
+
+    @property
+    def pair_signals(self):
+        """Creator-wide vectors the ranker's features read (``ranker.signals.PairSignals``)."""
+        if self._pair_signals is None:
+            from ..ranker.signals import PairSignals
+
+            self._pair_signals = PairSignals(self.model)
+        return self._pair_signals
+
+    def scope_positions(self, scores: BrandScores, creator_rows: np.ndarray) -> np.ndarray:
+        """Positions of ``creator_rows`` in ``scores.rows`` (-1 outside the scope)."""
+        rows = scores.rows
+        creator_rows = np.asarray(creator_rows, np.int64)
+        if len(rows) == self.model.sizes["creator"]:
+            return creator_rows.copy()
+        pos = np.minimum(np.searchsorted(rows, creator_rows), max(len(rows) - 1, 0))
+        return np.where(len(rows) > 0, np.where(rows[pos] == creator_rows, pos, -1), -1)
 
     def _product_category(self) -> np.ndarray:
         m = self.model.relations.get("in_category")
@@ -268,11 +299,15 @@ class Matcher:
             raw["mf"], val["mf"], avail["mf"] = zero, zero, none
 
         has["graph"] = bool(self.walk.degree["brand"][brand_row] > 0)
+        steps = None
         if has["graph"]:
-            g = self.walk.scores("brand", brand_row, scope.walk, alpha=p.graph_alpha, steps=p.graph_steps)
-            g = g.astype(np.float32)
+            terms = self.walk.scores("brand", brand_row, scope.walk, alpha=p.graph_alpha, steps=p.graph_steps,
+                                     by_step=True)
+            g = terms.sum(axis=0).astype(np.float32)
+            steps = terms.astype(np.float32)
             if p.graph_beta:
                 g *= scope.damping(p.graph_beta)
+                steps *= scope.damping(p.graph_beta)[None, :]
             raw["graph"], val["graph"], avail["graph"] = g, normalise_graph(g), np.ones(n, bool)
         else:
             raw["graph"], val["graph"], avail["graph"] = zero, zero, none
@@ -292,7 +327,7 @@ class Matcher:
             raw[comp], val[comp], avail[comp] = scope.index[comp], scope.index_values[comp], scope.index_available[comp]
         if p.missing != "renormalise":
             score = blend(val, avail, w, p.missing)
-        return BrandScores(brand_row, scope.rows, raw, val, avail, score)
+        return BrandScores(brand_row, scope.rows, raw, val, avail, score, steps)
 
     def brand_mf_row(self, brand_row: int) -> sp.csr_matrix:
         """The brand's row of the MF input (1 x creators): its confidence row; for a brand
@@ -332,7 +367,22 @@ class Matcher:
         """Boolean mask over the brand's scope (``filters.market``) of the allowed creators."""
         scope = self.scope(self.market_of(brand_row, filters.market))
         members = None if filters.category is None else self.categories.members(self.category_row(filters.category))
-        return filter_mask(scope, filters, members, self.past_collaborators(brand_row))
+        refused = self.refused_creators(brand_row) if filters.exclude_refused else None
+        return filter_mask(scope, filters, members, self.past_collaborators(brand_row), refused)
+
+    def refused_creators(self, brand_row: int) -> np.ndarray:
+        """Creator rows who declined, let expire or cancelled an invitation of the brand and never
+        accepted one (``--exclude-refused``)."""
+        hist = self.model.history
+        if hist is None:
+            raise UsageError("this model has no pair history (built by an older creatormatch); rebuild it with "
+                             "'creatormatch build' to exclude creators who refused")
+        pair = hist.pair
+        said_no = sum(pair[s][[brand_row]] for s in ("declined", "expired", "cancelled"))
+        said_yes = pair["accepted"][[brand_row]] + pair["completed"][[brand_row]]
+        no = set(sp.csr_array(said_no).indices.tolist())
+        yes = set(sp.csr_array(said_yes).indices.tolist())
+        return np.array(sorted(no - yes), np.int64)
 
     def past_collaborators(self, brand_row: int) -> np.ndarray:
         """Creator rows with a positive collaboration with the brand."""
@@ -347,6 +397,10 @@ class Matcher:
         default filters the candidates are exactly "every creator in the brand's market
         minus its past collaborators" — the evaluation protocol's candidate set.
         """
+        if self.use_ranker and weights is None:
+            from ..ranker.scoring import learned_ranking
+
+            return learned_ranking(self, brand_row, filters, top)
         scores = self.score_brand(brand_row, market=filters.market, category=filters.category, weights=weights)
         mask = self.candidate_mask(brand_row, filters)
         pos = np.flatnonzero(mask)
@@ -372,14 +426,23 @@ class Matcher:
             raise UsageError("--top must be at least 1")
         ranking = self.rank(b, filters, top)
         sc = ranking.scores
-        why = match_reasons(self, b, ranking) if reasons else [[] for _ in ranking.rows]
+        contrib = None
+        if ranking.features is not None:
+            from ..ranker.reasons import contribution_dicts, learned_reasons
+
+            raw = self.model.ranker.contributions(ranking.features)
+            contrib = contribution_dicts(ranking, raw, self.model.ranker.calibration[0])
+            why = learned_reasons(self, b, ranking, raw) if reasons else [[] for _ in ranking.rows]
+        else:
+            why = match_reasons(self, b, ranking) if reasons else [[] for _ in ranking.rows]
         out = []
         for i, (row, pos) in enumerate(zip(ranking.rows, ranking.positions)):
             out.append(Match(
                 rank=i + 1, creator_row=int(row), creator_id=str(self.creator["id"][row]),
                 handle=str(self.creator["handle"][row]), market=str(self.creator["market"][row]),
-                followers=int(self.creator["followers"][row]), score=float(sc.score[pos]),
-                components=sc.components_at(int(pos)), reasons=why[i]))
+                followers=int(self.creator["followers"][row]), score=float(ranking.score[i]),
+                components=sc.components_at(int(pos)), reasons=why[i],
+                contributions=None if contrib is None else contrib[i]))
         return out
 
     def match_many(self, brands: list[str], filters: MatchFilters = MatchFilters(),

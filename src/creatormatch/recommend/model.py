@@ -8,8 +8,10 @@ single uncompressed ``.npz`` file (no pickles):
   built from), ``created_at``, ``params`` (all hyper-parameters, blend ``weights``
   included), ``sizes``, ``indices_available`` and ``digest``;
 * one member per array, named ``group.name`` (``creator.id``, ``factors.creator``,
-  ``rel.collaborated.indptr``, ...); text columns (listed in ``text_columns``) are stored
-  as UTF-8 bytes.
+  ``rel.collaborated.indptr``, ``history.pair.declined.data``, ...); text columns (listed in
+  ``text_columns``) are stored as UTF-8 bytes;
+* with a learned ranker: header ``ranker`` (feature names, calibration, parameters,
+  training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes).
 
 ``digest`` is the SHA-256 of the header (without the digest) and of every array's name,
 dtype, shape and bytes, so a truncated, edited or swapped file is refused with a
@@ -43,7 +45,7 @@ from .params import MatchParams
 __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model"]
 
 FORMAT = "creatormatch-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
@@ -79,6 +81,10 @@ class MatchModel:
     affinity: sp.csr_array
     created_at: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the condensed pair history the ranker's features read (``ranker.history``)
+    history: Any = None
+    #: the learned second stage (``ranker.booster.RankerModel``), None = blend only
+    ranker: Any = None
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -112,13 +118,17 @@ def graph_collaboration_weights(conf: sp.csr_matrix) -> sp.csr_array:
     return w
 
 
-def build_model(dataset: Dataset, params: MatchParams | None = None, progress: Progress | None = None) -> MatchModel:
-    """Compute every part of a match model from ``dataset``.
+def build_model(dataset: Dataset, params: MatchParams | None = None, progress: Progress | None = None,
+                as_of: float | None = None) -> MatchModel:
+    """Compute every part of a match model from ``dataset`` (without the learned ranker,
+    which ``ranker.train.fit_ranker`` adds).
 
-    Steps: confidence matrix, market graph, MF fit, global PageRank, creator indices.
+    Steps: confidence matrix, market graph, MF fit, global PageRank, creator indices, pair
+    history (as of ``as_of``, days since 1970; default the latest event in the data).
     ``progress(message)`` is called before each step.
     """
     from ..indices import compute_indices
+    from ..ranker.history import market_history
 
     p = params or MatchParams()
     say = progress or (lambda _m: None)
@@ -142,6 +152,8 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         available[name] = bool(res.available)
     influence = sp.csr_array(ind.influence.matrix, dtype=np.float32)
     affinity = sp.csr_array(ind.influence.affinity, dtype=np.float32)
+    say("pair history")
+    history = market_history(dataset, as_of)
 
     col = dataset.collaborations
     nc = dataset.n_creators
@@ -170,7 +182,7 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         relations={k: sp.csr_array(v, dtype=np.float32) for k, v in graph.relations.items()},
         confidence=conf, factors=factors, pagerank={t: np.asarray(v, np.float64) for t, v in pr.items()},
         indices=indices, indices_available=available, influence=influence, affinity=affinity,
-        created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), history=history,
     )
 
 
@@ -208,6 +220,14 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
         out[f"index.{name}"] = v
     out.update(_csr_parts("influence", model.influence))
     out.update(_csr_parts("affinity", model.affinity))
+    if model.history is not None:
+        for name, value in model.history.arrays().items():
+            if sp.issparse(value):
+                out.update(_csr_parts(f"history.{name}", value))
+            else:
+                out[f"history.{name}"] = np.char.encode(value, "utf-8") if value.dtype.kind == "U" else value
+    if model.ranker is not None:
+        out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
     return out
 
 
@@ -236,6 +256,9 @@ def _header(model: MatchModel) -> dict[str, Any]:
         "text_columns": {f"{g}.{n}": _is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
                          for n, a in sorted(cols.items()) if np.asarray(a).dtype.kind == "U"},
         "extra": model.extra,
+        "history_sparse": sorted(name for name, v in (model.history.arrays().items() if model.history else ())
+                                 if sp.issparse(v)),
+        "ranker": model.ranker.to_header() if model.ranker is not None else None,
     }
 
 
@@ -395,6 +418,23 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         raise ValueError(f"unknown relations {sorted(unknown)}")
     factors = Factors(arrays["factors.brand"], arrays["factors.creator"], arrays["factors.brand_known"],
                       arrays["factors.creator_known"])
+    history = None
+    if "history.as_of" in arrays:
+        from ..ranker.history import MarketHistory
+
+        sparse = set(header.get("history_sparse", []))
+        members: dict[str, Any] = {name: _csr_from(arrays, f"history.{name}") for name in sparse}
+        for name, arr in arrays.items():
+            if name.startswith("history."):
+                key = name[len("history."):]
+                if key.rpartition(".")[0] not in sparse:
+                    members[key] = np.char.decode(arr, "utf-8") if arr.dtype.kind == "S" else arr
+        history = MarketHistory.from_arrays(members)
+    ranker = None
+    if header.get("ranker"):
+        from ..ranker.booster import RankerModel
+
+        ranker = RankerModel.from_header(header["ranker"], bytes(arrays["ranker.booster"]).decode("utf-8"))
     return MatchModel(
         fingerprint=header["fingerprint"], params=MatchParams.from_dict(header["params"]), tables=tables,
         sizes={t: int(header["sizes"][t]) for t in NODE_TYPES}, relations=relations,
@@ -403,5 +443,5 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         indices={name[len("index."):]: arr for name, arr in arrays.items() if name.startswith("index.")},
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
         influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
-        created_at=header.get("created_at", ""), extra=header.get("extra", {}),
+        created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
     )

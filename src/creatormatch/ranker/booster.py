@@ -1,0 +1,121 @@
+"""The trained second stage: a LightGBM model plus the calibration of its raw score.
+
+``RankerModel.probability(X)`` is the calibrated probability that a pair becomes a
+positive collaboration (accepted or completed) within ``horizon_days`` of the moment the
+model's data ends:
+
+.. math::
+
+    p = \\sigma(a \\cdot f(x) + b), \\qquad \\sigma(z) = 1 / (1 + e^{-z})
+
+with ``f(x)`` the trees' raw score (log-odds for the binary objective, an arbitrary scale
+for lambdarank) and ``(a, b)`` fitted by logistic regression (Platt scaling) on the
+validation cut, which the trees never trained on.  ``contributions(X)`` are LightGBM's
+exact TreeSHAP values (``pred_contrib``): one column per feature plus the base value, summing
+to ``f(x)``; on the probability's log-odds scale each is multiplied by ``a``.
+
+The booster is stored as LightGBM's own text format inside the model artifact, with the
+feature names, parameters and training summary in its header (no pickles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["RankerModel", "platt", "sigmoid"]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-z))``, computed without overflow."""
+    z = np.asarray(z, np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    e = np.exp(z[~pos])
+    out[~pos] = e / (1.0 + e)
+    return out
+
+
+def platt(raw: np.ndarray, labels: np.ndarray, iterations: int = 50) -> tuple[float, float]:
+    """Logistic regression of ``labels`` (0/1) on ``raw``: the ``(a, b)`` of ``sigmoid(a raw + b)``.
+
+    Newton's method on the log-likelihood with Platt's smoothed targets
+    (``(N+ + 1) / (N+ + 2)`` and ``1 / (N- + 2)``), which keeps ``a`` finite when the
+    classes separate.  Returns ``(1, 0)`` when there is nothing to fit.
+    """
+    x = np.asarray(raw, np.float64)
+    y = np.asarray(labels, np.float64)
+    n_pos, n_neg = float(y.sum()), float(len(y) - y.sum())
+    if len(x) == 0 or n_pos == 0 or n_neg == 0:
+        return 1.0, 0.0
+    t = np.where(y > 0, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    a, b = 1.0, 0.0
+    for _ in range(iterations):
+        p = sigmoid(a * x + b)
+        w = np.maximum(p * (1.0 - p), 1e-12)
+        g = np.array([np.dot(p - t, x), np.sum(p - t)])
+        h = np.array([[np.dot(w, x * x), np.dot(w, x)], [np.dot(w, x), w.sum()]])
+        h[0, 0] += 1e-9
+        h[1, 1] += 1e-9
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-10:
+            break
+    return float(a), float(b)
+
+
+@dataclass
+class RankerModel:
+    """A trained ranker: LightGBM text model, feature names, calibration, training summary."""
+
+    booster_text: str
+    feature_names: tuple[str, ...]
+    calibration: tuple[float, float]
+    params: dict[str, Any]
+    info: dict[str, Any] = field(default_factory=dict)
+    _booster: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def booster(self):
+        """The LightGBM booster (built from the text on first use; lightgbm is imported lazily)."""
+        if self._booster is None:
+            import lightgbm as lgb
+
+            self._booster = lgb.Booster(model_str=self.booster_text)
+            self._booster.params["num_threads"] = 1
+        return self._booster
+
+    @property
+    def horizon_days(self) -> float:
+        return float(self.params.get("horizon_days", 0.0))
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' raw score ``f(x)`` per row."""
+        if len(X) == 0:
+            return np.zeros(0)
+        return np.asarray(self.booster.predict(X, raw_score=True, num_threads=1), np.float64)
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated probability of a positive collaboration within the horizon."""
+        a, b = self.calibration
+        return sigmoid(a * self.raw(X) + b)
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """Exact TreeSHAP contributions ``(rows, features + 1)``; the last column is the base
+        value and each row sums to ``raw(X)``."""
+        if len(X) == 0:
+            return np.zeros((0, len(self.feature_names) + 1))
+        return np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), np.float64)
+
+    def to_header(self) -> dict[str, Any]:
+        return {"feature_names": list(self.feature_names), "calibration": list(self.calibration),
+                "params": self.params, "info": self.info}
+
+    @classmethod
+    def from_header(cls, header: dict[str, Any], booster_text: str) -> "RankerModel":
+        return cls(booster_text=booster_text, feature_names=tuple(header["feature_names"]),
+                   calibration=(float(header["calibration"][0]), float(header["calibration"][1])),
+                   params=dict(header["params"]), info=dict(header.get("info", {})))

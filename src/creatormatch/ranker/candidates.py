@@ -1,0 +1,86 @@
+"""Stage one of the ranker: a few hundred candidates per brand from cheap signals.
+
+The candidates of a brand are the union, over the creators the filters allow, of
+
+* the top ``n`` by each signal: MF dot product (creators with factors), graph walk score
+  (creators the walk reaches), category fit, in-market popularity (distinct brands of the
+  brand's market the creator worked with; ties by followers) and followers;
+* every creator the brand has invited before (the pair history is the ranker's strongest
+  evidence either way).
+
+Its recall -- the share of a brand's future collaborators inside its candidates -- caps
+everything after it; ``evaluate`` reports it (``docs/evaluation.md``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..recommend.matcher import BrandScores, Matcher
+
+__all__ = ["CANDIDATE_SIGNALS", "candidate_positions", "candidate_signals", "top_positions"]
+
+#: Signals whose top ``n`` enter the candidate set, plus the brand's earlier invitees.
+CANDIDATE_SIGNALS: tuple[str, ...] = ("mf", "graph", "category_fit", "popularity", "followers", "invited")
+
+
+def top_positions(values: np.ndarray, eligible: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` largest ``values`` among ``eligible`` (all of them when fewer)."""
+    pos = np.flatnonzero(eligible)
+    if len(pos) <= n:
+        return pos
+    v = values[pos]
+    keep = np.argpartition(-v, n - 1)[:n]
+    return pos[keep]
+
+
+def candidate_signals(exclude_groups=()) -> frozenset[str]:
+    """The candidate signals of a ranker trained without the feature groups ``exclude_groups``
+    (an ablation leaves out the signal as a candidate source too: ``mf``, ``graph``, and the
+    brand's earlier invitees for ``history``)."""
+    drop = {"history": "invited"}
+    gone = {drop.get(g, g) for g in exclude_groups}
+    return frozenset(s for s in CANDIDATE_SIGNALS if s not in gone)
+
+
+def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores", allowed: np.ndarray,
+                        n: int, market_code: int, signals: frozenset[str] = frozenset(CANDIDATE_SIGNALS)) -> np.ndarray:
+    """Sorted positions into ``scores.rows`` of the brand's candidates (see the module docstring).
+
+    Parameters
+    ----------
+    matcher : the model.
+    brand_row : the brand.
+    scores : the brand's ``BrandScores`` over the scope being ranked.
+    allowed : boolean mask over ``scores.rows``: the creators the filters allow.
+    n : how many creators each signal contributes.
+    market_code : the brand's market in ``MarketHistory.markets`` (-1: none).
+    signals : the signals to use (``candidate_signals``).
+    """
+    rows = scores.rows
+    picks = []
+    if "mf" in signals and scores.available["mf"].any():
+        picks.append(top_positions(scores.raw["mf"], allowed & scores.available["mf"], n))
+    g = scores.raw["graph"]
+    if "graph" in signals:
+        picks.append(top_positions(g, allowed & (g > 0), n))
+    if "category_fit" in signals and scores.available["category_fit"].any():
+        fit = scores.raw["category_fit"]
+        picks.append(top_positions(fit, allowed & scores.available["category_fit"] & (fit > 0), n))
+    followers = matcher.creator["followers"][rows].astype(np.float64)
+    popular = matcher.pair_signals.in_market_brands(market_code)[rows]
+    # popularity first, followers break ties (followers < 1e12 always)
+    if "popularity" in signals:
+        picks.append(top_positions(popular * 1e12 + followers, allowed & (popular > 0), n))
+    if "followers" in signals:
+        picks.append(top_positions(followers, allowed, n))
+    pair = matcher.model.history.pair["last_event"]
+    invited = pair.indices[pair.indptr[brand_row]:pair.indptr[brand_row + 1]]
+    if "invited" in signals and len(invited):
+        local = matcher.scope_positions(scores, invited)
+        local = local[local >= 0]
+        picks.append(local[allowed[local]])
+    return np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)

@@ -1,0 +1,275 @@
+"""The features of a (brand, creator) pair that the learned ranker reads.
+
+One function, ``pair_features``, computes them from a ``Matcher`` -- a model built on a
+dataset cut -- for training cuts and live matches alike, so training and serving cannot
+drift apart.  Every value is a property of the pair alone: it never depends on the other
+creators being ranked, on ``--market``, ``--category`` or ``--top``.  Scale-dependent
+signals are related to the brand's own home market (``BrandContext``), which does not
+change with the filters either.
+
+Missing evidence stays missing (NaN): gradient-boosted trees learn where a missing value
+belongs, and every index comes with its evidence count, so "nothing known" is never read
+as "known to be bad" nor as "known to be good".
+
+=========================  =======  ==================================================================
+feature                    group    definition
+=========================  =======  ==================================================================
+mf_dot                     mf       ``y_c . x_b``, the MF factor dot product (NaN: no factors)
+mf_z                       mf       ``(mf_dot - mean) / sd`` over the creators with factors in the
+                                    brand's market
+graph                      graph    truncated brand walk score, damped by ``degree ** -beta``
+graph_rel                  graph    ``graph / g_ref``, ``g_ref`` the mean positive walk score in the
+                                    brand's market (0 when not reached)
+graph_step1..3             graph    the walk's term of step 1, 2, 3, relative to ``g_ref``
+co_collaborators           graph    ``log(1 + (X X^T X)[b, c])`` without the brand itself: how many
+                                    collaborations link the creator to brands that share creators
+                                    with this brand (``X`` the positive pairs)
+creator_pagerank           graph    global PageRank of the creator x number of creators
+category_fit               content  ``F[c] . q_b`` (``recommend.categories``; NaN: no category)
+primary_match              content  2 creator's primary category is the brand's, 1 same top level,
+                                    0 otherwise (NaN: one of them has none)
+<index>, <index>_evidence  content  the six creator indices (0-100 market percentile, NaN = not
+                                    available) and the evidence behind each
+log_followers, log_rate    creator  ``log(1 + followers)``, ``log(1 + rate_per_video)`` (NaN: no rate)
+creator_closed             creator  the creator's invitations with an outcome
+creator_positive           creator  the creator's accepted or completed collaborations
+in_market_brands           creator  distinct brands of the brand's market the creator worked with
+same_market                creator  1 when creator and brand share a market
+days_since_active          creator  days from the creator's last video or collaboration event to now
+category_answered          creator  creator's closed invitations from brands of the brand's top-level
+                                    category
+category_acceptance        creator  accepted or completed share of those (NaN: none)
+pair_invited               history  this brand's invitations to the creator still open now
+pair_accepted, ...         history  ... accepted, declined, expired, completed, cancelled
+pair_days_since_last       history  days since the pair's last event (NaN: none)
+pair_gmv                   history  ``log(1 + GMV)`` the creator delivered for this brand
+featured_products          history  ``sum log(1 + videos)`` of the creator featuring this brand's
+                                    products
+brand_history_days         brand    days since the brand's first invitation (NaN: none)
+brand_invitations          brand    ``log(1 + invitations)`` the brand sent
+brand_positive             brand    ``log(1 + accepted or completed)``
+brand_acceptance           brand    accepted share of the brand's answered invitations
+brand_products             brand    products the brand sells
+brand_top_category         brand    top-level category of the brand (categorical)
+=========================  =======  ==================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from .history import PAIR_STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..recommend.matcher import BrandScores, Matcher
+
+__all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "GROUPS", "BrandContext", "brand_context", "pair_features",
+           "CATEGORICAL", "INDEX_NAMES"]
+
+#: Creator indices used as features (names in ``MatchModel.indices``).
+INDEX_NAMES: tuple[str, ...] = (
+    "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift",
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One ranker feature: its column ``name``, ablation ``group`` and plain-words ``label``."""
+
+    name: str
+    group: str
+    label: str
+
+
+def _features() -> tuple[Feature, ...]:
+    f = [
+        Feature("mf_dot", "mf", "collaborative taste (matrix factorisation)"),
+        Feature("mf_z", "mf", "collaborative taste relative to the market"),
+        Feature("graph", "graph", "closeness in the collaboration graph"),
+        Feature("graph_rel", "graph", "closeness in the collaboration graph"),
+        Feature("graph_step1", "graph", "direct collaboration links"),
+        Feature("graph_step2", "graph", "links through the brand's products, categories and campaigns"),
+        Feature("graph_step3", "graph", "links through creators and brands close to this brand"),
+        Feature("co_collaborators", "graph", "works with brands that share creators with this brand"),
+        Feature("creator_pagerank", "graph", "centrality in the whole market"),
+        Feature("category_fit", "content", "content in the brand's categories"),
+        Feature("primary_match", "content", "primary category matches the brand's"),
+    ]
+    for name in INDEX_NAMES:
+        words = name.replace("_", " ")
+        f.append(Feature(name, "content", f"{words} index"))
+        f.append(Feature(f"{name}_evidence", "content", f"evidence behind the {words} index"))
+    f += [
+        Feature("log_followers", "creator", "audience size"),
+        Feature("log_rate", "creator", "rate per video"),
+        Feature("creator_closed", "creator", "invitations answered or expired, all brands"),
+        Feature("creator_positive", "creator", "collaborations with any brand"),
+        Feature("in_market_brands", "creator", "brands worked with in this market"),
+        Feature("same_market", "creator", "same market as the brand"),
+        Feature("days_since_active", "creator", "recent activity"),
+        Feature("category_answered", "creator", "invitations from brands of this category"),
+        Feature("category_acceptance", "creator", "acceptance rate with brands of this category"),
+    ]
+    for status in PAIR_STATUSES:
+        f.append(Feature(f"pair_{status}", "history", f"{status} invitations from this brand"))
+    f += [
+        Feature("pair_days_since_last", "history", "time since the last contact with this brand"),
+        Feature("pair_gmv", "history", "sales delivered for this brand"),
+        Feature("featured_products", "history", "videos featuring this brand's products"),
+        Feature("brand_history_days", "brand", "how long the brand has been inviting"),
+        Feature("brand_invitations", "brand", "how many invitations the brand sends"),
+        Feature("brand_positive", "brand", "how many collaborations the brand has"),
+        Feature("brand_acceptance", "brand", "how often the brand's invitations are accepted"),
+        Feature("brand_products", "brand", "how many products the brand sells"),
+        Feature("brand_top_category", "brand", "the brand's category"),
+    ]
+    return tuple(f)
+
+
+FEATURES: tuple[Feature, ...] = _features()
+FEATURE_NAMES: tuple[str, ...] = tuple(x.name for x in FEATURES)
+GROUPS: tuple[str, ...] = ("mf", "graph", "content", "creator", "history", "brand")
+#: Features LightGBM treats as categories.
+CATEGORICAL: tuple[str, ...] = ("brand_top_category",)
+_COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+@dataclass(frozen=True)
+class BrandContext:
+    """Per-brand constants of the features, taken from the brand's home market only (so they
+    never change with the match filters)."""
+
+    brand_row: int
+    market_code: int
+    mf_mean: float
+    mf_sd: float
+    graph_ref: float
+    values: dict[str, float]
+
+
+def _log1p(x) -> np.ndarray:
+    return np.log1p(np.maximum(np.asarray(x, np.float64), 0.0))
+
+
+def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> BrandContext:
+    """The brand's constants from ``home``, its scores over its own market."""
+    hist = matcher.model.history
+    known = home.available["mf"]
+    mf = home.raw["mf"][known].astype(np.float64)
+    mean = float(mf.mean()) if len(mf) else 0.0
+    sd = float(mf.std()) if len(mf) > 1 else 0.0
+    g = home.raw["graph"]
+    n_pos = int(np.count_nonzero(g))
+    ref = float(g.sum(dtype=np.float64)) / n_pos if n_pos else 0.0
+    br = hist.brand
+    answered = br["answered"][brand_row]
+    market = str(matcher.brand["market"][brand_row])
+    codes = np.flatnonzero(hist.markets == market)
+    values = {
+        "brand_history_days": hist.as_of - br["first_invited"][brand_row],
+        "brand_invitations": float(_log1p(br["invitations"][brand_row])),
+        "brand_positive": float(_log1p(br["positive"][brand_row])),
+        "brand_acceptance": br["positive"][brand_row] / answered if answered > 0 else np.nan,
+        "brand_products": br["products"][brand_row],
+        "brand_top_category": br["top_category"][brand_row] if br["top_category"][brand_row] >= 0 else np.nan,
+    }
+    return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values)
+
+
+def _row_values(m: sp.csr_array, row: int, cols: np.ndarray) -> np.ndarray:
+    """``m[row, cols]`` as a dense float64 vector (0 where nothing is stored)."""
+    lo, hi = m.indptr[row], m.indptr[row + 1]
+    idx = m.indices[lo:hi]
+    out = np.zeros(len(cols))
+    if hi > lo:
+        pos = np.searchsorted(idx, cols)
+        pos = np.minimum(pos, len(idx) - 1)
+        hit = idx[pos] == cols
+        out[hit] = m.data[lo:hi][pos[hit]]
+    return out
+
+
+def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", positions: np.ndarray,
+                  context: BrandContext) -> np.ndarray:
+    """The feature matrix ``(len(positions), len(FEATURES))`` (float32) of the brand's pairs.
+
+    Parameters
+    ----------
+    matcher : the model (built on a cut for training, the live model for matching).
+    brand_row : the brand.
+    scores : ``Matcher.score_brand`` of the brand over the scope being ranked, computed with
+        the brand's own category profile.
+    positions : positions into ``scores.rows`` of the creators to describe.
+    context : ``brand_context`` of the brand (its home market's constants).
+    """
+    model = matcher.model
+    hist = model.history
+    positions = np.asarray(positions, np.int64)
+    rows = scores.rows[positions].astype(np.int64)
+    n = len(rows)
+    X = np.full((n, len(FEATURES)), np.nan, np.float32)
+
+    def put(name: str, values) -> None:
+        X[:, _COL[name]] = values
+
+    # ---- matrix factorisation
+    if scores.available["mf"].any() or context.mf_sd > 0:
+        known = scores.available["mf"][positions]
+        dot = scores.raw["mf"][positions].astype(np.float64)
+        put("mf_dot", np.where(known, dot, np.nan))
+        if context.mf_sd > 0:
+            put("mf_z", np.where(known, (dot - context.mf_mean) / context.mf_sd, np.nan))
+    # ---- graph
+    g = scores.raw["graph"][positions].astype(np.float64)
+    put("graph", g)
+    ref = context.graph_ref
+    put("graph_rel", g / ref if ref > 0 else np.zeros(n))
+    steps = scores.graph_steps
+    for k in range(3):
+        if steps is not None and k < steps.shape[0] and ref > 0:
+            put(f"graph_step{k + 1}", steps[k, positions] / ref)
+        else:
+            put(f"graph_step{k + 1}", np.zeros(n))
+    put("co_collaborators", _log1p(matcher.pair_signals.co_collaborators(brand_row)[rows]))
+    put("creator_pagerank", model.pagerank["creator"][rows] * len(model.pagerank["creator"]))
+    # ---- content
+    fit_ok = scores.available["category_fit"][positions]
+    put("category_fit", np.where(fit_ok, scores.raw["category_fit"][positions], np.nan))
+    put("primary_match", matcher.pair_signals.primary_match(brand_row, rows))
+    for name in INDEX_NAMES:
+        put(name, model.indices[f"{name}.score"][rows])
+        put(f"{name}_evidence", model.indices[f"{name}.evidence"][rows])
+    # ---- creator
+    cr = matcher.creator
+    put("log_followers", _log1p(cr["followers"][rows]))
+    rate = cr["rate"][rows].astype(np.float64)
+    put("log_rate", np.where(np.isnan(rate), np.nan, np.log1p(np.maximum(rate, 0.0))))
+    put("creator_closed", hist.creator["closed"][rows])
+    put("creator_positive", hist.creator["positive"][rows])
+    signals = matcher.pair_signals
+    put("in_market_brands", signals.in_market_brands(context.market_code)[rows])
+    put("same_market", (cr["market"][rows] == matcher.brand["market"][brand_row]).astype(np.float32))
+    put("days_since_active", hist.as_of - hist.creator["last_active"][rows])
+    top = context.values["brand_top_category"]
+    if np.isfinite(top):
+        answered, positive = signals.category_history(int(top))
+        a = answered[rows]
+        put("category_answered", a)
+        put("category_acceptance", np.divide(positive[rows], a, out=np.full(n, np.nan), where=a > 0))
+    else:
+        put("category_answered", np.zeros(n))
+    # ---- the pair's own history
+    for status in PAIR_STATUSES:
+        put(f"pair_{status}", _row_values(hist.pair[status], brand_row, rows))
+    last = _row_values(hist.pair["last_event"], brand_row, rows)
+    put("pair_days_since_last", np.where(last > 0, hist.as_of - last, np.nan))
+    put("pair_gmv", _log1p(_row_values(hist.pair["gmv"], brand_row, rows)))
+    put("featured_products", signals.featured_products(brand_row)[rows])
+    # ---- brand context
+    for name, value in context.values.items():
+        put(name, value)
+    return X

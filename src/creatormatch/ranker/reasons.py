@@ -1,0 +1,189 @@
+"""Plain-words reasons for a learned match, from the model's own contributions.
+
+For each ranked creator the TreeSHAP contributions (``RankerModel.contributions``) are
+summed per *topic* (a feature and its evidence count, the walk's steps with the walk
+score, ...), and the topics with the largest positive and the largest negative
+contributions are written out with the creator's actual values, e.g.
+
+* "declined an invitation from Sobel Store on 2025-09-03" (the pair's history),
+* "cooperation index 91/100 (14 invitations with an outcome)",
+* "primary category Skincare is the brand's",
+* "against: 1,200 followers".
+
+Brand-level features (the brand's history length, size, category) shift every creator
+of a brand alike; they calibrate the probability but never explain one creator over
+another, so they never give a reason.  The pair's own history is always mentioned when
+there is one, whatever its contribution.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .features import FEATURE_NAMES, FEATURES, INDEX_NAMES
+from .history import PAIR_STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..recommend.matcher import Matcher, Ranking
+
+__all__ = ["learned_reasons", "history_lines", "contribution_dicts", "TOPIC"]
+
+#: feature -> topic its contribution is pooled into
+TOPIC: dict[str, str] = {}
+for _f in FEATURES:
+    if _f.group == "brand":
+        continue
+    if _f.name.startswith("graph"):
+        TOPIC[_f.name] = "graph"
+    elif _f.name.startswith("mf_"):
+        TOPIC[_f.name] = "mf"
+    elif _f.name.endswith("_evidence"):
+        TOPIC[_f.name] = _f.name[: -len("_evidence")]
+    elif _f.name.startswith("pair_") or _f.name == "featured_products":
+        TOPIC[_f.name] = "history" if _f.name != "featured_products" else "featured_products"
+    elif _f.name in ("category_answered", "category_acceptance"):
+        TOPIC[_f.name] = "category_acceptance"
+    else:
+        TOPIC[_f.name] = _f.name
+
+_WORDS = {"cooperation": "cooperation", "consistency": "consistency", "diligence": "diligence",
+          "content_volume": "content volume", "content_success": "content success", "sales_uplift": "sales uplift"}
+
+
+def _day(value: float) -> str:
+    return str(np.datetime64(int(round(value * 86_400.0)), "s"))[:10] if value > 0 else "?"
+
+
+def _pair_value(matcher: "Matcher", name: str, brand_row: int, creator_row: int) -> float:
+    m = matcher.model.history.pair[name]
+    lo, hi = m.indptr[brand_row], m.indptr[brand_row + 1]
+    hit = np.flatnonzero(m.indices[lo:hi] == creator_row)
+    return float(m.data[lo + hit[0]]) if len(hit) else 0.0
+
+
+def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[str]:
+    """The pair's history with the brand in plain words (empty when they never met)."""
+    if matcher.model.history is None:
+        return []
+    brand = str(matcher.brand["name"][brand_row])
+    phrases = {
+        "completed": "completed {n} collaboration{s} with {brand} (last invited {day})",
+        "accepted": "accepted an invitation from {brand} on {day}, not yet delivered",
+        "invited": "has an open invitation from {brand} (sent {day})",
+        "declined": "declined {an} invitation{s} from {brand} (last on {day})",
+        "expired": "let {an} invitation{s} from {brand} expire (last sent {day})",
+        "cancelled": "cancelled {an} collaboration{s} with {brand} (last invited {day})",
+    }
+    out = []
+    for status in ("completed", "accepted", "invited", "declined", "expired", "cancelled"):
+        n = int(_pair_value(matcher, status, brand_row, creator_row))
+        if n <= 0:
+            continue
+        day = _day(_pair_value(matcher, f"last_{status}", brand_row, creator_row))
+        out.append(phrases[status].format(n=n, s="" if n == 1 else "s", an="an" if n == 1 else str(n),
+                                          brand=brand, day=day))
+    return out
+
+
+def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: int, creator_row: int,
+                positive: bool) -> str | None:
+    brand = str(matcher.brand["name"][brand_row])
+    cr = matcher.creator
+    if topic == "history":
+        return None  # written by history_lines
+    if topic == "featured_products":
+        return f"featured {brand}'s products in videos" if x["featured_products"] > 0 else \
+            f"has not featured {brand}'s products"
+    if topic == "graph":
+        return f"close to {brand} in the collaboration graph" if x["graph"] > 0 else \
+            f"no link to {brand} in the collaboration graph yet"
+    if topic == "co_collaborators":
+        return (f"works with brands that share creators with {brand}" if x["co_collaborators"] > 0 else
+                f"has not worked with brands that share creators with {brand}")
+    if topic == "mf":
+        if np.isnan(x["mf_dot"]):
+            return "no collaborations yet, so no collaborative-taste signal"
+        return (f"collaborative taste close to {brand}'s past creators" if positive else
+                f"collaborative taste unlike {brand}'s past creators")
+    if topic == "creator_pagerank":
+        return "central in the market" if positive else "peripheral in the market"
+    if topic == "category_fit":
+        if np.isnan(x["category_fit"]):
+            return "no category known"
+        return f"content fit with {brand}'s categories {x['category_fit']:.2f} of 1"
+    if topic == "primary_match":
+        cat = int(cr["primary_category"][creator_row])
+        name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else "unknown"
+        level = x["primary_match"]
+        if np.isnan(level):
+            return "primary category unknown"
+        return {2.0: f"primary category {name} is {brand}'s",
+                1.0: f"primary category {name} is next to {brand}'s"}.get(level, f"primary category {name} differs "
+                                                                          f"from {brand}'s")
+    if topic in INDEX_NAMES:
+        v, ev = x[topic], x[f"{topic}_evidence"]
+        if np.isnan(v):
+            return f"{_WORDS[topic]} index not available yet"
+        return f"{_WORDS[topic]} index {v:.0f}/100 (evidence {ev:.0f})"
+    if topic == "log_followers":
+        return f"{int(cr['followers'][creator_row]):,} followers"
+    if topic == "log_rate":
+        r = float(cr["rate"][creator_row])
+        return "no listed rate" if np.isnan(r) else f"rate {r:,.0f} per video"
+    if topic == "creator_closed":
+        return f"{x['creator_closed']:.0f} invitations answered or expired"
+    if topic == "creator_positive":
+        return f"{x['creator_positive']:.0f} collaborations with any brand"
+    if topic == "in_market_brands":
+        return f"worked with {x['in_market_brands']:.0f} brands in {matcher.brand['market'][brand_row]}"
+    if topic == "same_market":
+        return "same market as the brand" if x["same_market"] > 0 else "in another market than the brand"
+    if topic == "days_since_active":
+        d = x["days_since_active"]
+        return "no activity on record" if np.isnan(d) else f"last active {d:.0f} days ago"
+    if topic == "category_acceptance":
+        n, r = x["category_answered"], x["category_acceptance"]
+        if n <= 0 or np.isnan(r):
+            return "no invitations from brands of this category yet"
+        return f"accepted {r:.0%} of {n:.0f} invitations from brands of this category"
+    return None
+
+
+def contribution_dicts(ranking: "Ranking", contributions: np.ndarray, scale: float) -> list[dict[str, float]]:
+    """Per ranked creator: feature -> contribution to the score's log-odds (``scale`` is the
+    calibration slope), plus ``base_value``; features contributing exactly 0 are left out."""
+    out = []
+    for row in contributions:
+        d = {FEATURE_NAMES[i]: float(row[i] * scale) for i in np.flatnonzero(row[:-1])}
+        d["base_value"] = float(row[-1] * scale)
+        out.append(d)
+    return out
+
+
+def learned_reasons(matcher: "Matcher", brand_row: int, ranking: "Ranking", contributions: np.ndarray,
+                    n_positive: int = 3, n_negative: int = 2) -> list[list[str]]:
+    """Reasons per ranked creator (see the module docstring)."""
+    out = []
+    for i, row in enumerate(ranking.rows.tolist()):
+        x = dict(zip(FEATURE_NAMES, ranking.features[i].astype(np.float64)))
+        pooled: dict[str, float] = {}
+        for k, name in enumerate(FEATURE_NAMES):
+            topic = TOPIC.get(name)
+            if topic is not None:
+                pooled[topic] = pooled.get(topic, 0.0) + float(contributions[i, k])
+        ranked = sorted(pooled.items(), key=lambda kv: -kv[1])
+        pos = [t for t, v in ranked if v > 0][:n_positive]
+        neg = [t for t, v in reversed(ranked) if v < 0][:n_negative]
+        lines = history_lines(matcher, brand_row, row)
+        for topic in pos:
+            text = _topic_text(matcher, topic, x, brand_row, row, True)
+            if text:
+                lines.append(text)
+        for topic in neg:
+            text = _topic_text(matcher, topic, x, brand_row, row, False)
+            if text:
+                lines.append(f"against: {text}")
+        out.append(lines)
+    return out

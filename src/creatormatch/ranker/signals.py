@@ -1,0 +1,119 @@
+"""Per-brand and per-category vectors over all creators that the ranker's features read.
+
+``PairSignals`` wraps a built ``MatchModel`` and computes, with small caches (a match
+touches one brand, training walks brand after brand):
+
+* ``co_collaborators(b)`` -- ``(X X^T X)[b, :]`` with the brand's own term removed:
+  ``sum over brands b' != b`` of (creators b and b' share) x [c worked with b'];
+* ``featured_products(b)`` -- ``sum over the brand's products p`` of the ``features``
+  edge weight ``log(1 + videos of c featuring p)``;
+* ``in_market_brands(m)`` -- distinct brands of market ``m`` each creator worked with;
+* ``category_history(k)`` -- each creator's closed and positive invitations from brands of
+  top-level category ``k``;
+* ``primary_match(b, rows)`` -- 2 / 1 / 0 / NaN for same category / same top level /
+  neither / unknown.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..recommend.model import MatchModel
+from .history import top_level_categories
+
+__all__ = ["PairSignals"]
+
+
+class _Lru(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = make()
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class PairSignals:
+    """Creator-wide vectors per brand / market / category (see the module docstring)."""
+
+    def __init__(self, model: MatchModel):
+        self.model = model
+        self.n_creators = model.sizes["creator"]
+        x = sp.csr_array(model.confidence, dtype=np.float64)
+        x.data[:] = 1.0
+        self._x = x
+        self._xt = sp.csr_array(x.T)
+        self._cache = _Lru(64)
+        parent = model.tables["category"]["parent"]
+        self._top = top_level_categories(parent) if len(parent) else np.zeros(0, np.int64)
+        features = model.relations.get("features")
+        self._features_by_product = None if features is None or features.nnz == 0 else sp.csr_array(features.T)
+        hist = model.history
+        self._by_market = sp.csc_array(hist.creator_market)
+        self._by_category = {k: sp.csc_array(v) for k, v in hist.creator_category.items()}
+
+    def co_collaborators(self, brand_row: int) -> np.ndarray:
+        def make() -> np.ndarray:
+            x = self._x
+            shared = (x[[brand_row]] @ self._xt).toarray().ravel()   # creators shared with each brand
+            shared[brand_row] = 0.0
+            nz = np.flatnonzero(shared)
+            if len(nz) == 0:
+                return np.zeros(self.n_creators)
+            vec = sp.csr_array((shared[nz], (np.zeros(len(nz), np.int64), nz)), shape=(1, x.shape[0]))
+            return (vec @ x).toarray().ravel()
+
+        return self._cache.get_or(("co", brand_row), make)
+
+    def featured_products(self, brand_row: int) -> np.ndarray:
+        def make() -> np.ndarray:
+            sells = self.model.relations.get("sells")
+            out = np.zeros(self.n_creators)
+            if sells is None or self._features_by_product is None:
+                return out
+            products = sells.indices[sells.indptr[brand_row]:sells.indptr[brand_row + 1]]
+            if len(products) == 0:
+                return out
+            # rows of the products x creators transpose: one sparse row sum
+            return np.asarray(self._features_by_product[np.sort(products)].sum(axis=0)).ravel()
+
+        return self._cache.get_or(("fp", brand_row), make)
+
+    def in_market_brands(self, market_code: int) -> np.ndarray:
+        if market_code < 0 or market_code >= self._by_market.shape[1]:
+            return np.zeros(self.n_creators)
+        return self._cache.get_or(("mk", market_code),
+                                  lambda: self._by_market[:, [market_code]].toarray().ravel())
+
+    def category_history(self, top: int) -> tuple[np.ndarray, np.ndarray]:
+        def column(name: str) -> np.ndarray:
+            m = self._by_category[name]
+            if top >= m.shape[1]:
+                return np.zeros(self.n_creators)
+            return m[:, [top]].toarray().ravel()
+
+        return (self._cache.get_or(("ca", top), lambda: column("answered")),
+                self._cache.get_or(("cp", top), lambda: column("positive")))
+
+    def primary_match(self, brand_row: int, rows: np.ndarray) -> np.ndarray:
+        t = self.model.tables
+        mine = int(t["brand"]["category"][brand_row])
+        theirs = t["creator"]["primary_category"][rows].astype(np.int64)
+        out = np.full(len(rows), np.nan)
+        if mine < 0 or len(self._top) == 0:
+            return out
+        known = theirs >= 0
+        same_top = self._top[np.maximum(theirs, 0)] == self._top[mine]
+        out[known] = np.where(theirs[known] == mine, 2.0, np.where(same_top[known], 1.0, 0.0))
+        return out

@@ -1,0 +1,347 @@
+"""Training the second stage on the market's own past, without leakage.
+
+For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
+
+* **cuts**: the **validation cut** ``t_0 = end - h`` and the training cuts
+  ``t_j = t_0 - h - (j - 1) s`` for ``j = 1 .. cuts`` (``s`` = ``cut_step_days``, default
+  ``h / 2``): every training label window ``(t_j, t_j + h]`` ends by ``t_0``, so no outcome
+  the validation measures is ever a training label;
+* at each cut the engine is rebuilt on ``censor_outcomes(restrict_before(D, t), t)``:
+  everything invited, answered, delivered or posted before ``t`` and nothing after it;
+  the features (``ranker.features``) are computed from that model only;
+* **labels**: a (brand, creator) pair is 1 when it became positive (accepted or
+  completed; at ``responded_at``, or ``invited_at`` when empty) in ``(t, t + h]`` and was
+  not positive before ``t``;
+* **rows**: per brand (at most ``max_brands_per_cut`` brands per cut, drawn with the seed),
+  its candidates (``ranker.candidates``) in its own market, past collaborators excluded --
+  exactly what ``match`` ranks with the default filters;
+* **model**: LightGBM, one configuration per objective (``binary``, ``lambdarank``) and
+  ``num_leaves`` value, each early-stopped on the validation cut; the configuration with
+  the best validation NDCG@10 (future collaborators outside the candidates count as
+  misses) is kept, and its raw score is calibrated on the validation cut (Platt scaling,
+  ``ranker.booster``).
+
+Every random choice takes ``seed``; LightGBM runs with ``deterministic=True`` and a fixed
+thread count, so the same data and parameters give the same model and ranking.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..data.contract import STATUSES
+from ..data.dataset import Dataset
+from ..data.timeslice import censor_outcomes, restrict_before
+from ..errors import UsageError
+from .booster import RankerModel, platt
+from .candidates import candidate_positions, candidate_signals
+from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, pair_features
+from .history import data_end, to_days
+from .scoring import DEFAULT_CANDIDATES, brand_scores_and_context
+
+__all__ = ["RankerParams", "TrainingCut", "fit_ranker", "training_cut", "cut_times", "ABLATIONS"]
+
+Progress = Callable[[str], None]
+
+#: ``evaluate`` ablations: model name -> feature groups (and candidate signals) left out.
+ABLATIONS: dict[str, tuple[str, ...]] = {
+    "ranker-no-mf": ("mf",), "ranker-no-graph": ("graph",), "ranker-no-history": ("history",),
+}
+
+
+@dataclass(frozen=True)
+class RankerParams:
+    """Knobs of ranker training (stored in the model artifact; see the module docstring)."""
+
+    horizon_days: float = 90.0
+    cuts: int = 3
+    cut_step_days: float = 0.0
+    candidates: int = DEFAULT_CANDIDATES
+    max_brands_per_cut: int = 3000
+    objectives: tuple[str, ...] = ("binary", "lambdarank")
+    num_leaves: tuple[int, ...] = (15, 63)
+    min_data_in_leaf: int = 40
+    learning_rate: float = 0.05
+    max_rounds: int = 600
+    early_stopping_rounds: int = 50
+    num_threads: int = 2
+    seed: int = 42
+    exclude_groups: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.horizon_days <= 0:
+            raise ValueError("horizon_days must be positive")
+        if self.cuts < 1:
+            raise ValueError("cuts must be at least 1")
+        if self.candidates < 1:
+            raise ValueError("candidates must be at least 1")
+        bad = set(self.objectives) - {"binary", "lambdarank"}
+        if bad or not self.objectives:
+            raise ValueError(f"objectives must be among binary, lambdarank (got {sorted(bad)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RankerParams":
+        names = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names})
+
+
+@dataclass
+class TrainingCut:
+    """The rows of one cut: features ``X``, labels ``y``, per-brand groups and counts."""
+
+    when: float
+    X: np.ndarray
+    y: np.ndarray
+    groups: np.ndarray          # rows per brand, in row order
+    brands: np.ndarray          # brand row per group
+    n_relevant: np.ndarray      # per group: future collaborators among the allowed creators
+    n_brands_total: int = 0
+    seconds: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def recall(self) -> float:
+        """Share of the cut's future collaborators (of sampled brands) inside the candidates."""
+        total = float(self.n_relevant.sum())
+        return float(self.y.sum()) / total if total else float("nan")
+
+
+def cut_times(dataset: Dataset, params: RankerParams) -> list[float]:
+    """The cuts (days since 1970), validation cut first, that leave some history before them."""
+    end = data_end(dataset)
+    invited = to_days(dataset.collaborations["invited_at"])
+    start = float(np.nanmin(invited)) if len(invited) else end
+    step = params.cut_step_days or params.horizon_days / 2.0
+    out = []
+    h = params.horizon_days
+    for j in range(params.cuts + 1):
+        t = end - h if j == 0 else end - 2 * h - (j - 1) * step
+        if t - start >= min(params.horizon_days, 60.0):
+            out.append(float(np.floor(t)))
+    return out
+
+
+def _labels(dataset: Dataset, cut: float, horizon: float, past: sp.csr_array) -> sp.csr_array:
+    """Brands x creators: pairs that became positive in ``(cut, cut + horizon]`` and not before."""
+    col = dataset.collaborations
+    status = col["status"]
+    positive = np.isin(status, [STATUSES.index("accepted"), STATUSES.index("completed")])
+    responded = to_days(col["responded_at"])
+    became = np.where(np.isnan(responded), to_days(col["invited_at"]), responded)
+    sel = positive & (became > cut) & (became <= cut + horizon)
+    m = sp.csr_array((np.ones(int(sel.sum())), (col["brand_id"][sel].astype(np.int64),
+                                                col["creator_id"][sel].astype(np.int64))),
+                     shape=(dataset.n_brands, dataset.n_creators))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    m = sp.csr_array(m - m.multiply(past))
+    m.eliminate_zeros()
+    return m
+
+
+def _brand_sample(n_brands: int, limit: int, seed: int, j: int) -> np.ndarray:
+    if n_brands <= limit:
+        return np.arange(n_brands)
+    return np.sort(np.random.default_rng([seed, j]).choice(n_brands, size=limit, replace=False))
+
+
+def training_cut(dataset: Dataset, when: float, params: RankerParams, match_params=None, j: int = 0,
+                 progress: Progress | None = None) -> TrainingCut:
+    """Build the engine as of ``when`` and describe every sampled brand's candidates.
+
+    Nothing in ``dataset`` from ``when`` on reaches the features: the model is built on the
+    censored cut; only the labels read the period ``(when, when + horizon]``.
+    """
+    from ..recommend.filters import MatchFilters
+    from ..recommend.matcher import Matcher
+    from ..recommend.model import build_model
+
+    t0 = time.perf_counter()
+    moment = np.datetime64(int(round(when * 86_400.0)), "s")
+    cut = censor_outcomes(restrict_before(dataset, moment), moment)
+    matcher = Matcher(build_model(cut, match_params, as_of=when), use_ranker=False)
+    past = sp.csr_array(matcher.model.confidence, dtype=np.float64)
+    past.data[:] = 1.0
+    labels = _labels(dataset, when, params.horizon_days, past)
+    excluded = set(params.exclude_groups)
+    signals = candidate_signals(params.exclude_groups)
+    brands = _brand_sample(dataset.n_brands, params.max_brands_per_cut, params.seed, j)
+    creator_market = matcher.creator["market"]
+    xs, ys, groups, kept, n_rel = [], [], [], [], []
+    for i, b in enumerate(brands.tolist()):
+        if not (creator_market == matcher.brand["market"][b]).any():
+            continue
+        scores, context = brand_scores_and_context(matcher, b)
+        allowed = matcher.candidate_mask(b, MatchFilters())
+        pos = candidate_positions(matcher, b, scores, allowed, params.candidates, context.market_code,
+                                  signals=signals)
+        if len(pos) == 0:
+            continue
+        X = pair_features(matcher, b, scores, pos, context)
+        lab = labels[[b]]
+        future = lab.indices
+        fut_pos = matcher.scope_positions(scores, future)
+        fut_pos = fut_pos[fut_pos >= 0]
+        n_rel.append(int(allowed[fut_pos].sum()))
+        y = np.isin(scores.rows[pos], future).astype(np.float32)
+        xs.append(X)
+        ys.append(y)
+        groups.append(len(pos))
+        kept.append(b)
+        if progress is not None and (i + 1) % 500 == 0:
+            progress(f"cut {str(moment)[:10]}: {i + 1:,}/{len(brands):,} brands")
+    nf = len(FEATURES)
+    X = np.concatenate(xs) if xs else np.zeros((0, nf), np.float32)
+    for g in excluded:
+        for k, f in enumerate(FEATURES):
+            if f.group == g:
+                X[:, k] = np.nan
+    out = TrainingCut(when=when, X=X, y=np.concatenate(ys) if ys else np.zeros(0, np.float32),
+                      groups=np.asarray(groups, np.int64), brands=np.asarray(kept, np.int64),
+                      n_relevant=np.asarray(n_rel, np.int64), n_brands_total=len(brands),
+                      seconds=time.perf_counter() - t0)
+    out.info = {"date": str(moment)[:10], "brands": int(len(kept)), "rows": int(len(out.y)),
+                "positives_in_candidates": int(out.y.sum()), "future_collaborators": int(out.n_relevant.sum()),
+                "candidate_recall": None if np.isnan(out.recall) else round(out.recall, 4),
+                "seconds": round(out.seconds, 2)}
+    return out
+
+
+def _ndcg_at_10(raw: np.ndarray, cut: TrainingCut) -> float:
+    """Mean NDCG@10 over the cut's brands with a future collaborator (misses outside the
+    candidates included through ``n_relevant``)."""
+    k = 10
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    values = []
+    start = 0
+    for g, rel in zip(cut.groups.tolist(), cut.n_relevant.tolist()):
+        s, y = raw[start:start + g], cut.y[start:start + g]
+        start += g
+        if rel <= 0:
+            continue
+        top = np.lexsort((np.arange(g), -s))[:k]
+        dcg = float((y[top] * discounts[:len(top)]).sum())
+        ideal = float(discounts[:min(rel, k)].sum())
+        values.append(dcg / ideal)
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _lgb_params(params: RankerParams, objective: str, leaves: int) -> dict[str, Any]:
+    out = {
+        "objective": objective, "learning_rate": params.learning_rate, "num_leaves": leaves,
+        "min_data_in_leaf": params.min_data_in_leaf, "feature_fraction": 0.8, "lambda_l2": 1.0,
+        "num_threads": params.num_threads, "seed": params.seed, "deterministic": True, "force_row_wise": True,
+        "verbose": -1, "metric": "ndcg", "eval_at": [10],
+    }
+    if objective == "lambdarank":
+        out["lambdarank_truncation_level"] = 20
+    return out
+
+
+def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None = None,
+               progress: Progress | None = None) -> RankerModel:
+    """Train the ranker on ``dataset``'s own past (see the module docstring).
+
+    Raises
+    ------
+    UsageError
+        The data is too short for a validation cut and a training cut, or no cut has a
+        future collaborator inside its candidates.
+    """
+    import lightgbm as lgb
+
+    p = params or RankerParams()
+    say = progress or (lambda _m: None)
+    cuts = cut_times(dataset, p)
+    if len(cuts) < 2:
+        raise UsageError(f"the data spans too little time to train the ranker (it needs a validation cut and a "
+                         f"training cut, {p.horizon_days:g} days apart, after at least "
+                         f"{min(p.horizon_days, 60.0):g} days of history)")
+    built = []
+    for j, when in enumerate(cuts):
+        label = "validation" if j == 0 else "training"
+        say(f"ranker: {label} cut {str(np.datetime64(int(when * 86400), 's'))[:10]}")
+        built.append(training_cut(dataset, when, p, match_params, j, say))
+    val, train = built[0], [c for c in built[1:] if len(c.y)]
+    if not train or val.y.sum() == 0 or sum(c.y.sum() for c in train) == 0:
+        raise UsageError("no future collaborator falls inside the ranker's candidates at the training cuts; "
+                         "the data is too thin to train a ranker")
+    X = np.concatenate([c.X for c in train])
+    y = np.concatenate([c.y for c in train])
+    groups = np.concatenate([c.groups for c in train])
+    cat = [FEATURE_NAMES.index(n) for n in CATEGORICAL]
+    dtrain = lgb.Dataset(X, y, group=groups, feature_name=list(FEATURE_NAMES), categorical_feature=cat,
+                         free_raw_data=False)
+    dval = lgb.Dataset(val.X, val.y, group=val.groups, reference=dtrain, feature_name=list(FEATURE_NAMES),
+                       categorical_feature=cat, free_raw_data=False)
+    trials = []
+    best = None
+    for objective in p.objectives:
+        for leaves in p.num_leaves:
+            lp = _lgb_params(p, objective, leaves)
+            t0 = time.perf_counter()
+            booster = lgb.train(lp, dtrain, num_boost_round=p.max_rounds, valid_sets=[dval],
+                                callbacks=[lgb.early_stopping(p.early_stopping_rounds, first_metric_only=True,
+                                                              verbose=False)])
+            raw = booster.predict(val.X, raw_score=True, num_iteration=booster.best_iteration)
+            score = _ndcg_at_10(raw, val)
+            trial = {"objective": objective, "num_leaves": leaves, "rounds": int(booster.best_iteration),
+                     "validation_ndcg@10": round(score, 4), "seconds": round(time.perf_counter() - t0, 2)}
+            trials.append(trial)
+            say(f"ranker: {objective}, {leaves} leaves: validation NDCG@10 {score:.4f} "
+                f"({trial['rounds']} rounds)")
+            if best is None or score > best[0] + 1e-12:
+                best = (score, booster, raw, trial)
+    assert best is not None
+    _, booster, raw, chosen = best
+    a, b = platt(raw, val.y)
+    text = booster.model_to_string(num_iteration=booster.best_iteration)
+    gain = booster.feature_importance(importance_type="gain", iteration=booster.best_iteration)
+    total = float(gain.sum()) or 1.0
+    importances = {FEATURE_NAMES[i]: round(float(gain[i]) / total, 5) for i in np.argsort(-gain) if gain[i] > 0}
+    info = {
+        "cuts": [c.info for c in built], "validation_cut": val.info["date"], "trials": trials, "chosen": chosen,
+        "training_rows": int(len(y)), "training_positives": int(y.sum()),
+        "candidate_recall": {"validation": val.info["candidate_recall"],
+                             "training": [c.info["candidate_recall"] for c in train]},
+        "importance_gain": importances,
+    }
+    rp = p.to_dict()
+    return RankerModel(booster_text=text, feature_names=FEATURE_NAMES, calibration=(a, b), params=rp, info=info)
+
+
+def with_ranker(matcher, ranker: RankerModel):
+    """A ``Matcher`` over the same model with ``ranker`` as its second stage."""
+    from ..recommend.matcher import Matcher
+
+    return Matcher(replace(matcher.model, ranker=ranker), use_ranker=True)
+
+
+def build_with_ranker(dataset: Dataset, match_params=None, params: RankerParams | None = None,
+                      progress: Progress | None = None):
+    """The engine's model of ``dataset`` with a ranker trained on its past: a ``Matcher``.
+
+    When the data is too short or too thin to train a ranker (``UsageError`` from
+    ``fit_ranker``), the model keeps the blend only and ``progress`` says why.
+    """
+    from ..recommend.matcher import Matcher
+
+    say = progress or (lambda _m: None)
+    matcher = Matcher.from_dataset(dataset, match_params, progress=say)
+    say("learned ranker (training cuts of the data's own past)")
+    try:
+        ranker = fit_ranker(dataset, match_params, params, progress=lambda m: say(f"  {m}"))
+    except UsageError as exc:
+        say(f"no learned ranker: {exc}; matching uses the blend")
+        return matcher
+    return with_ranker(matcher, ranker)

@@ -1,0 +1,100 @@
+"""The learned ranker at match time: contributions, invariance to filters, refusals, persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from creatormatch.recommend.filters import MatchFilters
+from creatormatch.recommend.matcher import Matcher
+
+
+def test_contributions_plus_base_value_equal_the_raw_score(learned):
+    ranking = learned.rank(0, top=50)
+    ranker = learned.model.ranker
+    contrib = ranker.contributions(ranking.features)
+    np.testing.assert_allclose(contrib.sum(axis=1), ranker.raw(ranking.features), rtol=1e-9, atol=1e-9)
+    # and the score is the calibrated sigmoid of that raw score
+    a, b = ranker.calibration
+    np.testing.assert_allclose(ranking.score, 1.0 / (1.0 + np.exp(-(a * contrib.sum(axis=1) + b))), rtol=1e-9)
+
+
+def test_match_json_keeps_every_key_and_adds_contributions(learned):
+    m = learned.match(0, top=3)[0].to_dict()
+    assert list(m)[:8] == ["rank", "creator_id", "handle", "market", "followers", "score", "components", "reasons"]
+    assert set(m["components"]) == {"mf", "graph", "category_fit", "cooperation", "consistency", "uplift"}
+    a = learned.model.ranker.calibration[0]
+    raw = learned.model.ranker.raw(learned.rank(0, top=1).features)[0]
+    assert sum(m["contributions"].values()) == pytest.approx(a * raw, abs=1e-4)
+    assert 0.0 <= m["score"] <= 1.0
+
+
+def _scores(ranking) -> dict[int, float]:
+    return dict(zip(ranking.rows.tolist(), ranking.score.tolist()))
+
+
+@pytest.mark.parametrize("brand", [0, 7, 19])
+def test_a_pair_scores_the_same_whatever_the_market_category_and_top(learned, brand):
+    base = _scores(learned.rank(brand))
+    assert base
+    wide = _scores(learned.rank(brand, MatchFilters(market="any")))
+    cat_row = int(learned.brand["category"][brand])
+    category = str(learned.category_ids[cat_row])
+    narrow = _scores(learned.rank(brand, MatchFilters(category=category)))
+    top = _scores(learned.rank(brand, top=5))
+    for other in (wide, narrow, top):
+        shared = set(base) & set(other)
+        assert shared
+        for c in shared:
+            assert other[c] == pytest.approx(base[c], rel=1e-12, abs=1e-15)
+    assert len(wide) >= len(base)          # another market adds creators, never changes scores
+
+
+def test_exclude_refused_leaves_out_every_creator_who_said_no_and_never_yes(learned):
+    hist = learned.model.history
+    seen = 0
+    for b in range(learned.model.sizes["brand"]):
+        refused = set(learned.refused_creators(b).tolist())
+        if not refused:
+            continue
+        kept = set(learned.rank(b, MatchFilters(exclude_refused=True, include_past=True)).rows.tolist())
+        assert not (kept & refused)
+        everyone = set(learned.rank(b, MatchFilters(include_past=True)).rows.tolist())
+        seen += len(everyone & refused)
+        for c in refused:                              # the definition, checked on the raw history
+            no = sum(hist.pair[s][[b]].toarray()[0, c] for s in ("declined", "expired", "cancelled"))
+            yes = hist.pair["accepted"][[b]].toarray()[0, c] + hist.pair["completed"][[b]].toarray()[0, c]
+            assert no > 0 and yes == 0
+    assert seen > 0, "without the flag, refusing creators do appear (the test can fail)"
+
+
+def test_reasons_name_the_pair_history(learned):
+    for b in range(learned.model.sizes["brand"]):
+        refused = learned.refused_creators(b)
+        ranking = learned.rank(b, top=None)
+        hit = np.flatnonzero(np.isin(ranking.rows, refused))
+        if len(hit):
+            c = str(learned.creator["id"][ranking.rows[hit[0]]])
+            matches = learned.match(b, top=int(hit[0]) + 1)
+            reasons = " | ".join(matches[-1].reasons)
+            assert matches[-1].creator_id == c
+            assert any(w in reasons for w in ("declined", "expire", "cancelled")), reasons
+            return
+    pytest.fail("no refusing creator among any brand's candidates")
+
+
+def test_the_ranker_survives_save_and_load(learned, tmp_path):
+    path = learned.save(tmp_path / "model.npz")
+    again = Matcher.load(path, learned.model.fingerprint)
+    assert again.use_ranker
+    first, second = learned.rank(3, top=20), again.rank(3, top=20)
+    np.testing.assert_array_equal(first.rows, second.rows)
+    np.testing.assert_allclose(first.score, second.score, rtol=1e-12)
+
+
+def test_ranker_none_is_the_blend(learned):
+    blend = Matcher(learned.model, use_ranker=False)
+    assert not blend.use_ranker
+    ranking = blend.rank(0, top=10)
+    assert ranking.features is None
+    np.testing.assert_allclose(ranking.score, blend.score_brand(0).score[ranking.positions])
