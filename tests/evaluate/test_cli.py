@@ -27,9 +27,10 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == ["split_date", "n_brands", "n_cold_brands", "n_test_pairs", "models", "significance",
-                          "oracle_ratio"]
+                          "oracle_ratio", "calibration", "candidate_recall", "feature_importance"]
     assert len(data["split_date"]) == 10 and data["n_brands"] > 0 and data["n_test_pairs"] >= data["n_brands"]
-    names = ["random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", "oracle"]
+    rankers = ["ranker", "ranker-no-mf", "ranker-no-graph", "ranker-no-history"]
+    names = ["random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", *rankers, "oracle"]
     assert list(data["models"]) == names  # blend_tuned needs tuning
     for m in data["models"].values():
         for k in (10, 50):
@@ -37,14 +38,21 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
                 assert isinstance(m[f"{metric}@{k}"], float)
         assert 0.0 <= m["auc"] <= 1.0 and (m["cauc"] is None or 0.0 <= m["cauc"] <= 1.0)
         assert m["precision@10"] <= 1.0 and m["recall@10"] <= m["recall@50"] + 1e-12
-    assert set(data["significance"]) == set(names) - {"blend"}
+    assert set(data["significance"]) == set(names) - {"ranker"}   # the reference is what match uses
+    assert list(data["calibration"]) == ["ranker"]
+    cal = data["calibration"]["ranker"]
+    assert 0.0 <= cal["ece"] <= 1.0 and sum(b["count"] for b in cal["bins"]) == cal["pairs"] > 0
+    assert set(data["candidate_recall"]) == set(rankers)
+    assert all(0.0 < r <= 1.0 for r in data["candidate_recall"].values())
+    assert set(data["feature_importance"]) == set(rankers) and data["feature_importance"]["ranker"]
     assert all(set(p) == {"ndcg@10", "ndcg@50"} for p in data["significance"].values())
     assert set(data["oracle_ratio"]) == set(names) and data["oracle_ratio"]["oracle"] == 1.0
     # the report: markdown for people, the same JSON, and the plots
     assert json.loads((report / "metrics.json").read_text()) == data
     text = (report / "report.md").read_text()
     assert "## Accuracy" in text and "Wilcoxon" in text and "lorenz.png" in text
-    for png in ("metric_vs_k.png", "lorenz.png", "ndcg.png"):
+    assert "## Learned ranker" in text and "ECE" in text
+    for png in ("metric_vs_k.png", "lorenz.png", "ndcg.png", "reliability.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -11,7 +11,9 @@ Files written into ``DIR``:
 * ``lorenz.png`` -- the exposure Lorenz curve of each model's top-k lists (how evenly
   recommendations spread over creators);
 * ``ndcg.png`` -- NDCG@k per model as bars with standard errors over brands, and the
-  oracle's level when known.
+  oracle's level when known;
+* ``reliability.png`` -- the learned ranker's reliability diagram (predicted probability
+  against the observed rate on the test period), when a ranker was evaluated.
 
 Plots are drawn with matplotlib's Agg canvas directly (no pyplot state, no display).
 """
@@ -29,7 +31,7 @@ from .metrics import lorenz_curve
 
 __all__ = ["write_report", "render_markdown", "format_table"]
 
-_FILES = ("report.md", "metrics.json", "metric_vs_k.png", "lorenz.png", "ndcg.png")
+_FILES = ("report.md", "metrics.json", "metric_vs_k.png", "lorenz.png", "ndcg.png", "reliability.png")
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -100,7 +102,7 @@ def render_markdown(evaluation: Evaluation) -> str:
         out.append("")
         rec = m.get(f"recall@{k0}")
         prec = m.get(f"precision@{k0}")
-        out.append(f"* The engine's blend (`{ref}`) puts **{_fmt(100 * rec if rec is not None else None, 1)} %** of "
+        out.append(f"* The engine as `match` ships it (`{ref}`) puts **{_fmt(100 * rec if rec is not None else None, 1)} %** of "
                    f"each brand's future collaborators in its top {k0} (recall@{k0}); "
                    f"{_fmt(100 * prec if prec is not None else None, 1)} % of its top-{k0} suggestions "
                    f"did become collaborators (precision@{k0}).")
@@ -111,7 +113,7 @@ def render_markdown(evaluation: Evaluation) -> str:
             out.append(f"* Its ranking quality (NDCG@{k0} {_fmt(m[f'ndcg@{k0}'])}) is **{ratio:.2f}×** that of the "
                        f"best purely collaborative method, `{best[0]}` ({_fmt(best[1])}); "
                        f"p = {_p(p)} (paired per brand).")
-        for other in ("content", "graph", "blend"):
+        for other in ("content", "graph", "blend", "ranker-no-mf", "ranker-no-graph", "ranker-no-history"):
             if other in models and other != ref and models[other].get(f"ndcg@{k0}") is not None:
                 p = data["significance"].get(other, {}).get(f"ndcg@{k0}")
                 out.append(f"* Compared with `{other}` alone (NDCG@{k0} {_fmt(models[other][f'ndcg@{k0}'])}): "
@@ -178,6 +180,7 @@ def render_markdown(evaluation: Evaluation) -> str:
         if data["n_cold_brands"] < 10:
             out.append(f"Only {data['n_cold_brands']} cold-start brand(s): read these figures as anecdotes.")
             out.append("")
+    out.extend(_ranker_section(evaluation, data))
     out.append("## Ranking quality against k")
     out.append("")
     out.append("![metric vs k](metric_vs_k.png)")
@@ -215,6 +218,69 @@ def render_markdown(evaluation: Evaluation) -> str:
         out.append(f"* Note: {note}")
     out.append("")
     return "\n".join(out)
+
+
+def _ranker_section(evaluation: Evaluation, data: dict[str, Any]) -> list[str]:
+    """``## Learned ranker``: calibration, candidate recall, training cuts, feature importances."""
+    if not evaluation.rankers:
+        return []
+    out = ["## Learned ranker", ""]
+    for name, cal in data.get("calibration", {}).items():
+        out.append(f"**Calibration of `{name}`** on the test period: expected calibration error (ECE) "
+                   f"**{_fmt(cal['ece'], 4)}** over {cal['pairs']:,} candidate pairs of every brand "
+                   f"({cal['positives']:,} became collaborators). Equal-count bins:")
+        out.append("")
+        out.append("| predicted (mean) | observed rate | pairs |")
+        out.append("|---|---|---|")
+        for b in cal["quantile_bins"]:
+            if b["count"]:
+                out.append(f"| {b['predicted']:.4f} | {b['observed']:.4f} | {b['count']:,} |")
+        out.append("")
+        out.append("![reliability diagram](reliability.png)")
+        out.append("")
+    recall = data.get("candidate_recall", {})
+    if recall:
+        out.append("**Candidate recall** (share of the test pairs inside each ranker's candidates; it caps every "
+                   "metric above): " + ", ".join(f"`{n}` {_fmt(r)}" for n, r in recall.items()) + ".")
+        out.append("")
+    for name, ranker in evaluation.rankers.items():
+        if name != "ranker":
+            continue
+        info = ranker.info
+        cuts = ", ".join(f"{c['date']} ({c['rows']:,} rows, {c['positives_in_candidates']:,} positives)"
+                         for c in info.get("cuts", []))
+        out.append(f"**Training** (`{name}`): validation cut first, then the training cuts: {cuts}. "
+                   f"Chosen: `{json.dumps(info.get('chosen', {}), sort_keys=True)}`.")
+        out.append("")
+        out.append("| feature | share of the trees' gain |")
+        out.append("|---|---|")
+        for feature, share in list(info.get("importance_gain", {}).items())[:20]:
+            out.append(f"| `{feature}` | {share:.3f} |")
+        out.append("")
+    return out
+
+
+def _plot_reliability(evaluation: Evaluation, path: Path) -> None:
+    fig = _figure(5.5, 5.0)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot([0, 1], [0, 1], color="grey", linewidth=1, label="perfect calibration")
+    top = 0.0
+    for name, cal in evaluation.calibration.items():
+        r = cal["quantile"]
+        keep = r.count > 0
+        ax.plot(r.predicted[keep], r.observed[keep], marker="o", label=f"{name} (ECE {cal['equal_width'].ece:.4f})")
+        top = max(top, float(np.nanmax(r.predicted[keep])) if keep.any() else 0.0,
+                  float(np.nanmax(r.observed[keep])) if keep.any() else 0.0)
+    lim = min(1.0, max(top * 1.1, 0.05))
+    ax.set_xlim(0, lim)
+    ax.set_ylim(0, lim)
+    ax.set_xlabel("predicted probability (mean of an equal-count bin)")
+    ax.set_ylabel("observed share that became collaborators")
+    ax.set_title("Reliability of the ranker's probability, test period", fontsize=9)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
 
 
 def _tuned_settings(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
@@ -312,4 +378,8 @@ def write_report(evaluation: Evaluation, out_dir: Path | str) -> list[Path]:
     _plot_metric_vs_k(evaluation, out / "metric_vs_k.png")
     _plot_lorenz(evaluation, out / "lorenz.png")
     _plot_ndcg(evaluation, out / "ndcg.png")
-    return [out / f for f in _FILES]
+    written = [out / f for f in _FILES[:5]]
+    if evaluation.calibration:
+        _plot_reliability(evaluation, out / "reliability.png")
+        written.append(out / "reliability.png")
+    return written

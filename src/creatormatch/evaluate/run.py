@@ -207,7 +207,13 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
             # ablations keep the full ranker's chosen configuration: only the features differ
             rec.ranker_params = replace(rec.ranker_params or RankerParams(), objectives=(chosen["objective"],),
                                         num_leaves=(chosen["num_leaves"],))
-        results[rec.name] = score_split(rec, split, ks, progress=say)
+        try:
+            results[rec.name] = score_split(rec, split, ks, progress=say)
+        except UsageError as exc:
+            if not isinstance(rec, RankerRecommender):
+                raise
+            notes.append(f"{rec.name} left out: {exc}")
+            continue
         if isinstance(rec, RankerRecommender) and not rec.exclude_groups:
             chosen = rec.ranker.info["chosen"]
             say(f"calibration of {rec.name} on the test period")

@@ -25,12 +25,21 @@ co_collaborators           graph    ``log(1 + (X X^T X)[b, c])`` without the bra
                                     collaborations link the creator to brands that share creators
                                     with this brand (``X`` the positive pairs)
 creator_pagerank           graph    global PageRank of the creator x number of creators
+blend                      blend    the engine's blend (``recommend.blend``, the model's weights) of
+                                    ``sigmoid(mf_z)``, ``graph / (graph + g_ref)``, category_fit and
+                                    the cooperation, consistency and uplift percentiles / 100, with the
+                                    brand's home-market constants (so it never depends on a filter); the
+                                    ablations without MF or the graph leave that component out
 category_fit               content  ``F[c] . q_b`` (``recommend.categories``; NaN: no category)
 primary_match              content  2 creator's primary category is the brand's, 1 same top level,
                                     0 otherwise (NaN: one of them has none)
+brand_picks_category       content  share of the brand's past invitations that went to creators of the
+                                    creator's primary category (NaN: no invitation or no category)
+brand_picks_top_category   content  the same for the creator's top-level category
 <index>, <index>_evidence  content  the six creator indices (0-100 market percentile, NaN = not
                                     available) and the evidence behind each
 log_followers, log_rate    creator  ``log(1 + followers)``, ``log(1 + rate_per_video)`` (NaN: no rate)
+followers_percentile       creator  share of the brand's market's creators with fewer followers
 creator_closed             creator  the creator's invitations with an outcome
 creator_positive           creator  the creator's accepted or completed collaborations
 in_market_brands           creator  distinct brands of the brand's market the creator worked with
@@ -51,6 +60,8 @@ brand_positive             brand    ``log(1 + accepted or completed)``
 brand_acceptance           brand    accepted share of the brand's answered invitations
 brand_products             brand    products the brand sells
 brand_top_category         brand    top-level category of the brand (categorical)
+market_creators            brand    ``log(1 + creators)`` in the brand's market
+brand_invitations_per_day  brand    invitations / days since the brand's first one
 =========================  =======  ==================================================================
 """
 
@@ -96,8 +107,11 @@ def _features() -> tuple[Feature, ...]:
         Feature("graph_step3", "graph", "links through creators and brands close to this brand"),
         Feature("co_collaborators", "graph", "works with brands that share creators with this brand"),
         Feature("creator_pagerank", "graph", "centrality in the whole market"),
+        Feature("blend", "blend", "the blend of the signals"),
         Feature("category_fit", "content", "content in the brand's categories"),
         Feature("primary_match", "content", "primary category matches the brand's"),
+        Feature("brand_picks_category", "content", "the brand often invites creators of this category"),
+        Feature("brand_picks_top_category", "content", "the brand often invites creators of this field"),
     ]
     for name in INDEX_NAMES:
         words = name.replace("_", " ")
@@ -105,6 +119,7 @@ def _features() -> tuple[Feature, ...]:
         f.append(Feature(f"{name}_evidence", "content", f"evidence behind the {words} index"))
     f += [
         Feature("log_followers", "creator", "audience size"),
+        Feature("followers_percentile", "creator", "audience size within the brand's market"),
         Feature("log_rate", "creator", "rate per video"),
         Feature("creator_closed", "creator", "invitations answered or expired, all brands"),
         Feature("creator_positive", "creator", "collaborations with any brand"),
@@ -126,13 +141,15 @@ def _features() -> tuple[Feature, ...]:
         Feature("brand_acceptance", "brand", "how often the brand's invitations are accepted"),
         Feature("brand_products", "brand", "how many products the brand sells"),
         Feature("brand_top_category", "brand", "the brand's category"),
+        Feature("market_creators", "brand", "how many creators the brand's market has"),
+        Feature("brand_invitations_per_day", "brand", "how often the brand invites"),
     ]
     return tuple(f)
 
 
 FEATURES: tuple[Feature, ...] = _features()
 FEATURE_NAMES: tuple[str, ...] = tuple(x.name for x in FEATURES)
-GROUPS: tuple[str, ...] = ("mf", "graph", "content", "creator", "history", "brand")
+GROUPS: tuple[str, ...] = ("mf", "graph", "blend", "content", "creator", "history", "brand")
 #: Features LightGBM treats as categories.
 CATEGORICAL: tuple[str, ...] = ("brand_top_category",)
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -176,7 +193,10 @@ def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> Br
         "brand_acceptance": br["positive"][brand_row] / answered if answered > 0 else np.nan,
         "brand_products": br["products"][brand_row],
         "brand_top_category": br["top_category"][brand_row] if br["top_category"][brand_row] >= 0 else np.nan,
+        "market_creators": float(np.log1p(matcher.pair_signals.market_size(market))),
     }
+    days = values["brand_history_days"]
+    values["brand_invitations_per_day"] = br["invitations"][brand_row] / max(days, 1.0) if np.isfinite(days) else np.nan
     return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values)
 
 
@@ -194,7 +214,7 @@ def _row_values(m: sp.csr_array, row: int, cols: np.ndarray) -> np.ndarray:
 
 
 def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", positions: np.ndarray,
-                  context: BrandContext) -> np.ndarray:
+                  context: BrandContext, exclude_groups: tuple[str, ...] = ()) -> np.ndarray:
     """The feature matrix ``(len(positions), len(FEATURES))`` (float32) of the brand's pairs.
 
     Parameters
@@ -205,6 +225,8 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
         the brand's own category profile.
     positions : positions into ``scores.rows`` of the creators to describe.
     context : ``brand_context`` of the brand (its home market's constants).
+    exclude_groups : feature groups left blank (NaN) -- an ablation's features, at training
+        and at scoring time alike; the blend feature is then made of what is left.
     """
     model = matcher.model
     hist = model.history
@@ -239,18 +261,22 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     # ---- content
     fit_ok = scores.available["category_fit"][positions]
     put("category_fit", np.where(fit_ok, scores.raw["category_fit"][positions], np.nan))
-    put("primary_match", matcher.pair_signals.primary_match(brand_row, rows))
+    signals = matcher.pair_signals
+    put("primary_match", signals.primary_match(brand_row, rows))
+    cat_share, top_share = signals.brand_picks(brand_row, rows)
+    put("brand_picks_category", cat_share)
+    put("brand_picks_top_category", top_share)
     for name in INDEX_NAMES:
         put(name, model.indices[f"{name}.score"][rows])
         put(f"{name}_evidence", model.indices[f"{name}.evidence"][rows])
     # ---- creator
     cr = matcher.creator
     put("log_followers", _log1p(cr["followers"][rows]))
+    put("followers_percentile", signals.followers_percentile(str(matcher.brand["market"][brand_row]), rows))
     rate = cr["rate"][rows].astype(np.float64)
     put("log_rate", np.where(np.isnan(rate), np.nan, np.log1p(np.maximum(rate, 0.0))))
     put("creator_closed", hist.creator["closed"][rows])
     put("creator_positive", hist.creator["positive"][rows])
-    signals = matcher.pair_signals
     put("in_market_brands", signals.in_market_brands(context.market_code)[rows])
     put("same_market", (cr["market"][rows] == matcher.brand["market"][brand_row]).astype(np.float32))
     put("days_since_active", hist.as_of - hist.creator["last_active"][rows])
@@ -272,4 +298,27 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     # ---- brand context
     for name, value in context.values.items():
         put(name, value)
+    for k, f in enumerate(FEATURES):
+        if f.group in exclude_groups:
+            X[:, k] = np.nan
+    put("blend", _blend_feature(X, matcher.params.weights))
     return X
+
+
+def _blend_feature(X: np.ndarray, weights: dict[str, float]) -> np.ndarray:
+    """The blend of the pair's normalised signals with the model's weights (renormalised over
+    the available ones), from columns already in ``X``."""
+    from ..recommend.blend import blend
+
+    col = lambda name: X[:, _COL[name]].astype(np.float64)  # noqa: E731
+    mf_z, g, ref_rel = col("mf_z"), col("graph"), col("graph_rel")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ref = np.where(ref_rel > 0, g / ref_rel, np.nan)
+        graph = np.where(g > 0, g / (g + ref), 0.0)
+    values = {"mf": 1.0 / (1.0 + np.exp(-np.nan_to_num(mf_z))), "graph": np.nan_to_num(graph),
+              "category_fit": np.nan_to_num(col("category_fit")), "cooperation": np.nan_to_num(col("cooperation")) / 100,
+              "consistency": np.nan_to_num(col("consistency")) / 100, "uplift": np.nan_to_num(col("sales_uplift")) / 100}
+    available = {"mf": ~np.isnan(mf_z), "graph": ~np.isnan(col("graph")), "category_fit": ~np.isnan(col("category_fit")),
+                 "cooperation": ~np.isnan(col("cooperation")), "consistency": ~np.isnan(col("consistency")),
+                 "uplift": ~np.isnan(col("sales_uplift"))}
+    return blend(values, available, weights)

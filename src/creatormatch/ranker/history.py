@@ -14,6 +14,8 @@ training cut and the live model (``ranker.features``):
   inviting brand, for "acceptance rate in the brand's category";
 * ``creator_market`` -- creators x markets: distinct brands of each market the creator
   had a positive collaboration with (in-market popularity);
+* ``brand_invitee_category`` -- brands x categories: the brand's invitations by the
+  primary category of the invited creator (how the brand picks creators);
 * ``creator[...]`` -- per creator: day of the last activity (video or collaboration
   event), closed invitations and positive ones;
 * ``brand[...]`` -- per brand: day of its first invitation, invitations, positives,
@@ -70,6 +72,7 @@ class MarketHistory:
     pair: dict[str, sp.csr_array]
     creator_category: dict[str, sp.csr_array]
     creator_market: sp.csr_array
+    brand_invitee_category: sp.csr_array
     markets: np.ndarray
     creator: dict[str, np.ndarray]
     brand: dict[str, np.ndarray]
@@ -77,7 +80,8 @@ class MarketHistory:
     def arrays(self) -> dict[str, np.ndarray | sp.csr_array]:
         """Every member under a flat name (for the model artifact)."""
         out: dict[str, np.ndarray | sp.csr_array] = {"as_of": np.array([self.as_of]), "markets": self.markets,
-                                                     "creator_market": self.creator_market}
+                                                     "creator_market": self.creator_market,
+                                                     "brand_invitee_category": self.brand_invitee_category}
         out.update({f"pair.{k}": v for k, v in self.pair.items()})
         out.update({f"creator_category.{k}": v for k, v in self.creator_category.items()})
         out.update({f"creator.{k}": v for k, v in self.creator.items()})
@@ -91,7 +95,9 @@ class MarketHistory:
 
         return cls(as_of=float(np.asarray(arrays["as_of"])[0]), pair=group("pair"),
                    creator_category=group("creator_category"),
-                   creator_market=sp.csr_array(arrays["creator_market"]), markets=np.asarray(arrays["markets"]),
+                   creator_market=sp.csr_array(arrays["creator_market"]),
+                   brand_invitee_category=sp.csr_array(arrays["brand_invitee_category"]),
+                   markets=np.asarray(arrays["markets"]),
                    creator=group("creator"), brand=group("brand"))
 
 
@@ -181,6 +187,11 @@ def market_history(dataset: Dataset, as_of: float | None = None) -> MarketHistor
     pb, pc = pos_pairs.nonzero()
     creator_market = _sparse(np.ones(len(pb)), pc, brand_market[pb], (nc, max(len(markets), 1)))
 
+    primary = dataset.creators["primary_category"].astype(np.int64)
+    invitee_cat = primary[c] if len(c) else np.zeros(0, np.int64)
+    known = invitee_cat >= 0
+    brand_invitee_category = _sparse(ones[known], b[known], invitee_cat[known], (nb, max(n_cat, 1)))
+
     last_active = np.full(nc, np.nan)
     if len(c):
         np.fmax.at(last_active, c, event)
@@ -210,4 +221,4 @@ def market_history(dataset: Dataset, as_of: float | None = None) -> MarketHistor
         "top_category": brand_top.astype(np.float64),
     }
     return MarketHistory(as_of=now, pair=pair, creator_category=creator_category, creator_market=creator_market,
-                         markets=markets, creator=creator, brand=brand)
+                         brand_invitee_category=brand_invitee_category, markets=markets, creator=creator, brand=brand)

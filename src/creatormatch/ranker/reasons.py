@@ -74,7 +74,7 @@ def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[
         "invited": "has an open invitation from {brand} (sent {day})",
         "declined": "declined {an} invitation{s} from {brand} (last on {day})",
         "expired": "let {an} invitation{s} from {brand} expire (last sent {day})",
-        "cancelled": "cancelled {an} collaboration{s} with {brand} (last invited {day})",
+        "cancelled": "cancelled {a} collaboration{s} with {brand} (last invited {day})",
     }
     out = []
     for status in ("completed", "accepted", "invited", "declined", "expired", "cancelled"):
@@ -83,7 +83,7 @@ def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[
             continue
         day = _day(_pair_value(matcher, f"last_{status}", brand_row, creator_row))
         out.append(phrases[status].format(n=n, s="" if n == 1 else "s", an="an" if n == 1 else str(n),
-                                          brand=brand, day=day))
+                                          a="a" if n == 1 else str(n), brand=brand, day=day))
     return out
 
 
@@ -107,6 +107,8 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
             return "no collaborations yet, so no collaborative-taste signal"
         return (f"collaborative taste close to {brand}'s past creators" if positive else
                 f"collaborative taste unlike {brand}'s past creators")
+    if topic == "blend":
+        return f"combined signals (blend) {x['blend']:.2f} of 1"
     if topic == "creator_pagerank":
         return "central in the market" if positive else "peripheral in the market"
     if topic == "category_fit":
@@ -151,6 +153,23 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
     return None
 
 
+def _favourable(topic: str, x: dict[str, float]) -> bool | None:
+    """Whether the creator's own value of ``topic`` reads as good news (None: no direction).
+
+    A reason is only written when its sign and the value agree, so a positive contribution
+    of, say, a zero category fit (better than the average candidate's negative evidence) is
+    not presented as a reason for the match."""
+    if topic == "category_fit":
+        return None if np.isnan(x["category_fit"]) else bool(x["category_fit"] >= 0.2)
+    if topic == "primary_match":
+        return None if np.isnan(x["primary_match"]) else bool(x["primary_match"] >= 1)
+    if topic in INDEX_NAMES:
+        return None if np.isnan(x[topic]) else bool(x[topic] >= 50)
+    if topic in ("graph", "featured_products", "co_collaborators"):
+        return bool(x[topic] > 0)
+    return None
+
+
 def contribution_dicts(ranking: "Ranking", contributions: np.ndarray, scale: float) -> list[dict[str, float]]:
     """Per ranked creator: feature -> contribution to the score's log-odds (``scale`` is the
     calibration slope), plus ``base_value``; features contributing exactly 0 are left out."""
@@ -174,16 +193,16 @@ def learned_reasons(matcher: "Matcher", brand_row: int, ranking: "Ranking", cont
             if topic is not None:
                 pooled[topic] = pooled.get(topic, 0.0) + float(contributions[i, k])
         ranked = sorted(pooled.items(), key=lambda kv: -kv[1])
-        pos = [t for t, v in ranked if v > 0][:n_positive]
-        neg = [t for t, v in reversed(ranked) if v < 0][:n_negative]
+        pos = [t for t, v in ranked if v > 0 and _favourable(t, x) is not False][:n_positive]
+        neg = [t for t, v in reversed(ranked) if v < 0 and _favourable(t, x) is not True][:n_negative]
         lines = history_lines(matcher, brand_row, row)
         for topic in pos:
             text = _topic_text(matcher, topic, x, brand_row, row, True)
-            if text:
+            if text and _favourable(topic, x) is not False:
                 lines.append(text)
         for topic in neg:
             text = _topic_text(matcher, topic, x, brand_row, row, False)
-            if text:
+            if text and _favourable(topic, x) is not True:
                 lines.append(f"against: {text}")
         out.append(lines)
     return out

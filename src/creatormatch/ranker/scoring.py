@@ -45,8 +45,9 @@ def brand_scores_and_context(matcher: "Matcher", brand_row: int,
 def score_pairs(matcher: "Matcher", brand_row: int, scores: "BrandScores", positions: np.ndarray,
                 context: BrandContext) -> tuple[np.ndarray, np.ndarray]:
     """Features and calibrated probabilities of the pairs at ``positions`` of ``scores``."""
-    X = pair_features(matcher, brand_row, scores, positions, context)
-    return X, matcher.model.ranker.probability(X)
+    ranker = matcher.model.ranker
+    X = pair_features(matcher, brand_row, scores, positions, context, tuple(ranker.params.get("exclude_groups", ())))
+    return X, ranker.probability(X)
 
 
 def learned_ranking(matcher: "Matcher", brand_row: int, filters: "MatchFilters", top: int | None) -> "Ranking":

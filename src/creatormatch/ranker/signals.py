@@ -106,6 +106,44 @@ class PairSignals:
         return (self._cache.get_or(("ca", top), lambda: column("answered")),
                 self._cache.get_or(("cp", top), lambda: column("positive")))
 
+    def brand_picks(self, brand_row: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Share of the brand's past invitations to creators of each creator's primary
+        category, and of its top-level category (NaN: no invitation or no category)."""
+        m = self.model.history.brand_invitee_category
+        lo, hi = m.indptr[brand_row], m.indptr[brand_row + 1]
+        counts = np.zeros(m.shape[1])
+        counts[m.indices[lo:hi]] = m.data[lo:hi]
+        total = counts.sum()
+        theirs = self.model.tables["creator"]["primary_category"][rows].astype(np.int64)
+        out = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+        if total <= 0 or len(self._top) == 0:
+            return out
+        by_top = np.bincount(self._top, weights=counts[:len(self._top)], minlength=len(self._top))
+        known = theirs >= 0
+        safe = np.maximum(theirs, 0)
+        out[0][known] = counts[safe[known]] / total
+        out[1][known] = by_top[self._top[safe[known]]] / total
+        return out
+
+    def market_size(self, market: str) -> int:
+        """Creators in ``market``."""
+        return int(self._market_followers(market).shape[0])
+
+    def _market_followers(self, market: str) -> np.ndarray:
+        key = ("mf_sorted", market)
+        if key not in self._cache:
+            c = self.model.tables["creator"]
+            self._cache[key] = np.sort(c["followers"][c["market"] == market].astype(np.float64))
+        return self._cache[key]
+
+    def followers_percentile(self, market: str, rows: np.ndarray) -> np.ndarray:
+        """Share of ``market``'s creators with fewer followers than each creator of ``rows``."""
+        pool = self._market_followers(market)
+        if len(pool) == 0:
+            return np.full(len(rows), np.nan)
+        f = self.model.tables["creator"]["followers"][rows].astype(np.float64)
+        return np.searchsorted(pool, f, side="left") / len(pool)
+
     def primary_match(self, brand_row: int, rows: np.ndarray) -> np.ndarray:
         t = self.model.tables
         mine = int(t["brand"]["category"][brand_row])

@@ -15,11 +15,14 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
 * **rows**: per brand (at most ``max_brands_per_cut`` brands per cut, drawn with the seed),
   its candidates (``ranker.candidates``) in its own market, past collaborators excluded --
   exactly what ``match`` ranks with the default filters;
-* **model**: LightGBM, one configuration per objective (``binary``, ``lambdarank``) and
-  ``num_leaves`` value, each early-stopped on the validation cut; the configuration with
-  the best validation NDCG@10 (future collaborators outside the candidates count as
-  misses) is kept, and its raw score is calibrated on the validation cut (Platt scaling,
-  ``ranker.booster``).
+* **model**: LightGBM, one configuration per objective (default ``binary``; ``lambdarank``
+  can be added) and ``num_leaves`` value, each early-stopped on the validation cut
+  (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
+  validation NDCG@10 (future collaborators outside the candidates count as misses) is
+  kept, and its raw score is calibrated on the validation cut (Platt scaling,
+  ``ranker.booster``).  ``binary`` is the default because it ranks as well as
+  ``lambdarank`` on generated markets (docs/evaluation.md) and its score is already a
+  probability, comparable across brands.
 
 Every random choice takes ``seed``; LightGBM runs with ``deterministic=True`` and a fixed
 thread count, so the same data and parameters give the same model and ranking.
@@ -60,15 +63,15 @@ class RankerParams:
     """Knobs of ranker training (stored in the model artifact; see the module docstring)."""
 
     horizon_days: float = 90.0
-    cuts: int = 3
+    cuts: int = 5
     cut_step_days: float = 0.0
     candidates: int = DEFAULT_CANDIDATES
     max_brands_per_cut: int = 3000
-    objectives: tuple[str, ...] = ("binary", "lambdarank")
-    num_leaves: tuple[int, ...] = (15, 63)
-    min_data_in_leaf: int = 40
+    objectives: tuple[str, ...] = ("binary",)
+    num_leaves: tuple[int, ...] = (7, 15)
+    min_data_in_leaf: int = 50
     learning_rate: float = 0.05
-    max_rounds: int = 600
+    max_rounds: int = 1000
     early_stopping_rounds: int = 50
     num_threads: int = 2
     seed: int = 42
@@ -173,7 +176,6 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
     past = sp.csr_array(matcher.model.confidence, dtype=np.float64)
     past.data[:] = 1.0
     labels = _labels(dataset, when, params.horizon_days, past)
-    excluded = set(params.exclude_groups)
     signals = candidate_signals(params.exclude_groups)
     brands = _brand_sample(dataset.n_brands, params.max_brands_per_cut, params.seed, j)
     creator_market = matcher.creator["market"]
@@ -187,7 +189,7 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
                                   signals=signals)
         if len(pos) == 0:
             continue
-        X = pair_features(matcher, b, scores, pos, context)
+        X = pair_features(matcher, b, scores, pos, context, params.exclude_groups)
         lab = labels[[b]]
         future = lab.indices
         fut_pos = matcher.scope_positions(scores, future)
@@ -202,10 +204,7 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
             progress(f"cut {str(moment)[:10]}: {i + 1:,}/{len(brands):,} brands")
     nf = len(FEATURES)
     X = np.concatenate(xs) if xs else np.zeros((0, nf), np.float32)
-    for g in excluded:
-        for k, f in enumerate(FEATURES):
-            if f.group == g:
-                X[:, k] = np.nan
+
     out = TrainingCut(when=when, X=X, y=np.concatenate(ys) if ys else np.zeros(0, np.float32),
                       groups=np.asarray(groups, np.int64), brands=np.asarray(kept, np.int64),
                       n_relevant=np.asarray(n_rel, np.int64), n_brands_total=len(brands),
@@ -241,7 +240,7 @@ def _lgb_params(params: RankerParams, objective: str, leaves: int) -> dict[str, 
         "objective": objective, "learning_rate": params.learning_rate, "num_leaves": leaves,
         "min_data_in_leaf": params.min_data_in_leaf, "feature_fraction": 0.8, "lambda_l2": 1.0,
         "num_threads": params.num_threads, "seed": params.seed, "deterministic": True, "force_row_wise": True,
-        "verbose": -1, "metric": "ndcg", "eval_at": [10],
+        "verbose": -1, "metric": "binary_logloss" if objective == "binary" else "ndcg", "eval_at": [10],
     }
     if objective == "lambdarank":
         out["lambdarank_truncation_level"] = 20
