@@ -63,7 +63,9 @@ class RankerParams:
     """Knobs of ranker training (stored in the model artifact; see the module docstring)."""
 
     horizon_days: float = 90.0
-    cuts: int = 5
+    #: training cuts; 0 = automatic: 5, or 2 on markets of more than ``LARGE_MARKET`` creators,
+    #: where each cut is a full rebuild of the engine and 3,000 brands a cut give rows enough
+    cuts: int = 0
     cut_step_days: float = 0.0
     candidates: int = DEFAULT_CANDIDATES
     max_brands_per_cut: int = 3000
@@ -80,8 +82,8 @@ class RankerParams:
     def __post_init__(self) -> None:
         if self.horizon_days <= 0:
             raise ValueError("horizon_days must be positive")
-        if self.cuts < 1:
-            raise ValueError("cuts must be at least 1")
+        if self.cuts < 0:
+            raise ValueError("cuts must be 0 (automatic) or positive")
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")
         bad = set(self.objectives) - {"binary", "lambdarank"}
@@ -119,6 +121,17 @@ class TrainingCut:
         return float(self.y.sum()) / total if total else float("nan")
 
 
+#: Above this many creators the automatic number of training cuts drops from 5 to 2.
+LARGE_MARKET = 300_000
+
+
+def n_training_cuts(dataset: Dataset, params: RankerParams) -> int:
+    """``params.cuts``, or the automatic choice when it is 0 (see ``RankerParams.cuts``)."""
+    if params.cuts:
+        return params.cuts
+    return 2 if dataset.n_creators > LARGE_MARKET else 5
+
+
 def cut_times(dataset: Dataset, params: RankerParams) -> list[float]:
     """The cuts (days since 1970), validation cut first, that leave some history before them."""
     end = data_end(dataset)
@@ -127,7 +140,7 @@ def cut_times(dataset: Dataset, params: RankerParams) -> list[float]:
     step = params.cut_step_days or params.horizon_days / 2.0
     out = []
     h = params.horizon_days
-    for j in range(params.cuts + 1):
+    for j in range(n_training_cuts(dataset, params) + 1):
         t = end - h if j == 0 else end - 2 * h - (j - 1) * step
         if t - start >= min(params.horizon_days, 60.0):
             out.append(float(np.floor(t)))
