@@ -1,5 +1,6 @@
 // GDS PageRank of every node of the projected graph $graph, with the node's label and key.
-CALL gds.pageRank.stream($graph, {dampingFactor: $damping, maxIterations: $max_iterations, tolerance: $tolerance})
+// :params {graph: 'creatormatch', damping: 0.85, max_iterations: 100, tolerance: 0.0000000001}
+CALL gds.pageRank.stream($graph, {dampingFactor: $damping, maxIterations: toInteger($max_iterations), tolerance: $tolerance})
 YIELD nodeId, score
 WITH gds.util.asNode(nodeId) AS n, score
 RETURN labels(n)[0] AS label,
