@@ -14,6 +14,6 @@ RETURN r.invited_at AS invited_at, b.brand_id AS brand_id, b.name AS brand, r.ca
        r.deliverables_delivered AS delivered, r.deliverables_promised AS promised,
        CASE WHEN r.delivered_at IS NULL OR r.due_at IS NULL THEN null
             ELSE r.delivered_at <= r.due_at END AS on_time,
-       r.fee AS fee, r.gmv AS gmv, r.rating AS rating
+       round(r.fee, 2) AS fee, round(r.gmv, 2) AS gmv, r.rating AS rating
 ORDER BY invited_at DESC
 LIMIT toInteger($limit)
