@@ -183,3 +183,23 @@ def test_similar_brand_creators_widens_until_it_finds_creators_and_says_how(stor
         if level != "all markets":
             found = store.read(query.text, brand_id=brand, limit=1000.0)
             assert {r["market"] for r in found} == {market[brand]}, brand
+
+
+MISSING_CAPTIONS = """
+UNWIND $captions AS caption
+MATCH (n)
+WHERE caption.label IN labels(n)
+RETURN caption.label AS label, count(n) AS nodes, count(CASE WHEN n[caption.property] IS NULL THEN 1 END) AS missing
+"""
+
+
+@pytest.mark.neo4j
+def test_every_node_of_the_sample_has_its_caption_property(store, pushed):
+    style = parse_grass(Q.browser_style().read_text(encoding="utf-8"))
+    in_graph = {row["label"] for row in store.read("CALL db.labels() YIELD label RETURN label")}
+    assert in_graph <= set(graph_model_labels()), "a label in the graph that the model (and the style) lacks"
+    captions = [{"label": label, "property": caption_properties(style, label)[0]} for label in sorted(in_graph)]
+    rows = store.read(MISSING_CAPTIONS, captions=captions)
+    assert {r["label"] for r in rows} == in_graph
+    for row in rows:
+        assert row["nodes"] > 0 and row["missing"] == 0, row
