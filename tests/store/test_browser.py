@@ -95,7 +95,11 @@ def test_every_query_file_has_a_params_line_setting_exactly_its_parameters(name)
     assert line is not None, f"{name}.cypher has no ':params {{...}}' line in its header"
     if name.startswith("queries/"):
         assert text.splitlines()[1] == f"// {line}", "the :params line comes right after the title"
-        assert Q.planner_query(name.split("/")[1]).browser_line == line
+        query = Q.planner_query(name.split("/")[1])
+        assert query.browser_line == line
+        kinds = {"string": str, "int": float, "float": float, "bool": bool, "list": list}  # numbers: floats
+        for p in query.params:
+            assert isinstance(Q.browser_params(line)[p.name], kinds[p.type]), f"{p.name} is not a {p.type}"
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", "\n".join(
         ln for ln in text.splitlines() if not ln.lstrip().startswith("//"))))
     assert set(Q.browser_params(line)) == used, "':params' replaces every parameter, so it must set all the query uses"
