@@ -1,2 +1,3 @@
 // The installed Graph Data Science version.
+// :params {}
 RETURN gds.version() AS version

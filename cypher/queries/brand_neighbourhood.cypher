@@ -1,4 +1,5 @@
 // The collaboration neighbourhood of a brand
+// :params {brand_id: 'B00001', limit: 15}
 //
 // Brands that worked with the same creators (accepted or completed collaborations on
 // both sides), with how many creators they share and a few of them. In Neo4j Browser,
@@ -12,4 +13,4 @@ WITH other, count(DISTINCT c) AS shared_creators, collect(DISTINCT c.handle)[..3
 RETURN other.brand_id AS brand_id, other.name AS brand, other.market AS market, shared_creators, examples,
        [(other)-[:MAIN_CATEGORY]->(k:Category) | k.name][0] AS main_category
 ORDER BY shared_creators DESC, brand_id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // A brand's top matches, with the reasons behind each score
+// :params {brand_id: 'B00001', limit: 10}
 //
 // Which creators should this brand invite first, and why? Reads the MATCH edges that
 // `creatormatch neo4j push` wrote: rank, blended score (0-1), the six components (each
@@ -8,8 +9,10 @@
 // @param limit int = 10  how many matches
 MATCH (b:Brand {brand_id: $brand_id})-[m:MATCH]->(c:Creator)
 RETURN m.rank AS rank, c.creator_id AS creator_id, c.handle AS handle, c.market AS market,
-       c.followers AS followers, c.rate_per_video AS rate_per_video, round(m.score, 4) AS score,
-       m {.mf, .graph, .category_fit, .cooperation, .consistency, .uplift} AS components,
+       c.followers AS followers, c.rate_per_video AS rate_per_video, round(m.score, 3) AS score,
+       {mf: round(m.mf, 3), graph: round(m.graph, 3), category_fit: round(m.category_fit, 3),
+        cooperation: round(m.cooperation, 3), consistency: round(m.consistency, 3), uplift: round(m.uplift, 3)}
+         AS components,
        m.reasons AS reasons, m.model AS model
 ORDER BY rank
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // How a brand's campaigns did
+// :params {brand_id: 'B00001', limit: 20}
 //
 // Per campaign of the brand: invitations sent, accepted or completed, acceptance rate,
 // fees paid, sales (GMV) and GMV per unit of fee.
@@ -17,4 +18,4 @@ RETURN k.campaign_id AS campaign_id, k.start_date AS start_date, k.end_date AS e
        round(fees, 2) AS fees, round(gmv, 2) AS gmv,
        CASE WHEN fees = 0 THEN null ELSE round(gmv / fees, 2) END AS gmv_per_fee
 ORDER BY start_date DESC, campaign_id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // Category leaders by index
+// :params {category_id: 'beauty', index: 'cooperation', market: '', limit: 20}
 //
 // Creators active in a category (its subcategories included) -- by primary category or
 // by featuring its products -- ranked by one creator index written by
@@ -29,4 +30,4 @@ WHERE picked[0] IS NOT NULL
 RETURN c.creator_id AS creator_id, c.handle AS handle, c.market AS market, c.followers AS followers,
        round(picked[0], 1) AS index_score, picked[1] AS evidence, c.top_category_id AS top_category
 ORDER BY index_score DESC, evidence DESC, creator_id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // A creator's collaboration history, newest first
+// :params {creator_id: 'C0000042', limit: 50}
 //
 // Every invitation the creator received: which brand and campaign, the outcome, how fast
 // they answered, whether they delivered on time, fee, sales (GMV) and the brand's rating.
@@ -13,6 +14,6 @@ RETURN r.invited_at AS invited_at, b.brand_id AS brand_id, b.name AS brand, r.ca
        r.deliverables_delivered AS delivered, r.deliverables_promised AS promised,
        CASE WHEN r.delivered_at IS NULL OR r.due_at IS NULL THEN null
             ELSE r.delivered_at <= r.due_at END AS on_time,
-       r.fee AS fee, r.gmv AS gmv, r.rating AS rating
+       round(r.fee, 2) AS fee, round(r.gmv, 2) AS gmv, r.rating AS rating
 ORDER BY invited_at DESC
-LIMIT $limit
+LIMIT toInteger($limit)

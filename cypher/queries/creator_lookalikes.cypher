@@ -1,4 +1,5 @@
 // Lookalikes of a creator
+// :params {creator_id: 'C0000042', limit: 10}
 //
 // Creators in the same market who worked with the same brands (accepted or completed) or
 // featured products of the same categories, ranked by shared brands, then shared
@@ -22,4 +23,4 @@ RETURN other.creator_id AS creator_id, other.handle AS handle, other.followers A
        other.rate_per_video AS rate_per_video, shared_brands, shared_categories,
        round(abs(log10(other.followers + 1.0) - log10(me.followers + 1.0)), 2) AS follower_gap
 ORDER BY shared_brands DESC, shared_categories DESC, follower_gap, creator_id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // One creator at a glance
+// :params {creator_id: 'C0000042'}
 //
 // Profile, indices (after `creatormatch neo4j push`), categories, video totals and
 // collaboration counts of a creator.
@@ -17,6 +18,7 @@ CALL (c) {
 }
 RETURN c.creator_id AS creator_id, c.handle AS handle, c.market AS market, c.followers AS followers,
        c.rate_per_video AS rate_per_video, k.name AS primary_category, c.top_category_id AS top_category,
-       c {.cooperation_index, .consistency_index, .diligence_index, .content_volume_index,
-          .content_success_index, .sales_uplift_index} AS indices,
+       {cooperation_index: round(c.cooperation_index, 1), consistency_index: round(c.consistency_index, 1),
+        diligence_index: round(c.diligence_index, 1), content_volume_index: round(c.content_volume_index, 1),
+        content_success_index: round(c.content_success_index, 1), sales_uplift_index: round(c.sales_uplift_index, 1)} AS indices,
        videos, views, round(video_gmv, 2) AS video_gmv, last_video, invitations, accepted

@@ -1,4 +1,5 @@
 // The markets at a glance
+// :params {}
 //
 // Per market: creators, brands, invitations sent by its brands, acceptance rate, median
 // followers and median rate per video.

@@ -1,4 +1,5 @@
 // Creators who featured a product in their videos
+// :params {product_id: 'P000001', limit: 20}
 //
 // From the aggregated FEATURED edges: videos, views, orders and GMV per creator for the
 // product, and whether the creator ever collaborated with the product's brand.
@@ -8,7 +9,7 @@
 MATCH (p:Product {product_id: $product_id})<-[f:FEATURED]-(c:Creator)
 OPTIONAL MATCH (b:Brand)-[:SELLS]->(p)
 RETURN c.creator_id AS creator_id, c.handle AS handle, c.market AS market, f.videos AS videos,
-       f.views AS views, f.orders AS orders, f.gmv AS gmv, f.last_posted_at AS last_posted_at,
+       f.views AS views, f.orders AS orders, round(f.gmv, 2) AS gmv, f.last_posted_at AS last_posted_at,
        EXISTS { (b)-[:INVITED]->(c) } AS worked_with_brand
 ORDER BY gmv DESC, views DESC, creator_id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // Find creators, brands, products and categories by name or handle
+// :params {text: 'glow*', limit: 20}
 //
 // Full-text search (index name_search) over creator handles and brand, product and
 // category names. The text uses Lucene syntax: words, "quoted phrases", prefix* and
@@ -11,4 +12,4 @@ RETURN labels(node)[0] AS kind,
        coalesce(node.creator_id, node.brand_id, node.product_id, node.category_id) AS id,
        coalesce(node.handle, node.name) AS name, node.market AS market, round(score, 3) AS score
 ORDER BY score DESC, id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,4 +1,5 @@
 // Under-priced creators: strong indices, a rate below the market median
+// :params {market: 'ID', min_index: 60, limit: 20}
 //
 // Creators whose mean index (cooperation, consistency, content success, sales uplift;
 // at least two available) is at least min_index while their rate per video is below the
@@ -22,4 +23,4 @@ RETURN c.creator_id AS creator_id, c.handle AS handle, c.followers AS followers,
        round(median_rate, 2) AS market_median_rate,
        round(c.rate_per_video / median_rate, 2) AS price_ratio
 ORDER BY mean_index / (c.rate_per_video / median_rate + 0.05) DESC, creator_id
-LIMIT $limit
+LIMIT toInteger($limit)

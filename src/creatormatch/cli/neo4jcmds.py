@@ -297,11 +297,12 @@ def status_cmd(store) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("creatormatch-queries.zip"),
               show_default=True, help="The zip file to write.")
 def favorites_cmd(out: Path) -> None:
-    """Write the planner queries as a zip to drop onto Neo4j Browser ("Save to favorites").
+    """Write the planner queries as a zip to drop onto Neo4j Browser as favorites.
 
-    Drag the file onto the Browser window and choose "Save to favorites": each query
-    becomes a favorite in a "creatormatch" folder, named by its first comment line.  Set
-    its parameters first with :param, e.g.  :param brand_id => 'B00001'
+    Drag the file onto the Browser window: Browser 5.24 imports every query at once, as a
+    favorite in a "creatormatch" folder (Favorites drawer, "Local scripts"), named by its
+    first comment line.  Each query's second line is its ":params {...}" line: run it
+    (without the "//") before the query.  See docs/neo4j-queries.md.
     """
     from ..store import planner_queries
 
@@ -311,7 +312,7 @@ def favorites_cmd(out: Path) -> None:
         for q in queries:
             zf.writestr(f"creatormatch/{q.name}.cypher", q.text)
     click.echo(f"Wrote {len(queries)} queries to {out}; drop it onto Neo4j Browser "
-               "(http://127.0.0.1:7474/browser/) and choose 'Save to favorites'.")
+               "(http://127.0.0.1:7474/browser/): they appear under Favorites > Local scripts > creatormatch.")
 
 
 # --------------------------------------------------------------------------- output

@@ -13,15 +13,22 @@ it is ``<repo>/cypher``.  Layout::
     queries/NAME.cypher  planner queries (``creatormatch neo4j query NAME``)
 
 A planner query starts with a header of ``//`` comments: the first line is its title
-(Neo4j Browser shows it as the favorite's name), then a description, then one line per
-parameter::
+(Neo4j Browser shows it as the favorite's name), then a ``:params`` line to paste into
+Neo4j Browser, then a description, then one line per parameter::
 
+    // :params {brand_id: 'B00001', limit: 10}
     // @param brand_id string  the brand whose matches to show
     // @param limit int = 10   how many rows
     // @param market string = ""   quoted defaults are unquoted ("" is empty)
 
 Types are ``string``, ``int``, ``float``, ``bool`` and ``list`` (comma-separated strings);
 a parameter without ``= default`` is required.
+
+The ``:params`` line sets every parameter of the query at once (Browser's ``:params MAP``
+replaces all parameters, so nothing is left over from an earlier query).  Browser reads
+the map as relaxed JSON and sends every number as a float, so a query that needs an
+integer converts it (``LIMIT toInteger($limit)``).  :func:`browser_params` reads such a
+map the way Browser does.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from typing import Any
 from ..errors import UsageError
 
 __all__ = ["cypher_root", "cypher", "schema_statements", "PlannerQuery", "QueryParam",
-           "planner_queries", "planner_query"]
+           "planner_queries", "planner_query", "browser_params", "browser_params_line", "browser_style"]
 
 _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)?$")
 _PARAM = re.compile(r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>string|int|float|bool|list)"
@@ -122,6 +129,7 @@ class PlannerQuery:
     description: str
     params: tuple[QueryParam, ...]
     text: str
+    browser_line: str | None = None
 
     def parameters(self, given: dict[str, str]) -> dict[str, Any]:
         """Typed parameter values from ``name -> text`` pairs, defaults filled in.
@@ -155,8 +163,11 @@ def _parse_header(name: str, text: str) -> PlannerQuery:
         raise ValueError(f"queries/{name}.cypher has no header comment (first line: its title)")
     params: list[QueryParam] = []
     description: list[str] = []
+    browser_line: str | None = None
     for line in comments[1:]:
-        if line.startswith("@param"):
+        if line.startswith(":params"):
+            browser_line = line
+        elif line.startswith("@param"):
             m = _PARAM.match(line)
             if not m:
                 raise ValueError(f"queries/{name}.cypher: cannot read parameter line {line!r}")
@@ -168,7 +179,7 @@ def _parse_header(name: str, text: str) -> PlannerQuery:
                                      default is None, m.group("help").strip()))
         else:
             description.append(line)
-    return PlannerQuery(name, comments[0], "\n".join(description).strip(), tuple(params), text)
+    return PlannerQuery(name, comments[0], "\n".join(description).strip(), tuple(params), text, browser_line)
 
 
 def planner_queries() -> list[PlannerQuery]:
@@ -185,3 +196,139 @@ def planner_query(name: str) -> PlannerQuery:
         available = ", ".join(p.stem for p in sorted((cypher_root() / "queries").glob("*.cypher")))
         raise UsageError(f"unknown query {name!r}; available: {available}") from None
     return _parse_header(name, text)
+
+
+def browser_params_line(text: str) -> str | None:
+    """The ``:params {...}`` line of a ``.cypher`` file's header (without ``//``), if any."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            break
+        body = stripped[2:].strip()
+        if body.startswith(":params"):
+            return body
+    return None
+
+
+def browser_params(line: str) -> dict[str, Any]:
+    """The parameters that Neo4j Browser 5.24 sets for ``:params {...}``.
+
+    Browser parses the map as relaxed JSON: keys may be unquoted, strings use ``'`` or
+    ``"``, and values are numbers, strings, ``true``/``false``/``null``, lists and maps.
+    Every number becomes a JavaScript number, which Browser sends to the server as a
+    float -- so ``{limit: 10}`` arrives as ``10.0``, and this function returns ``10.0``
+    too.
+
+    >>> browser_params(":params {brand_id: 'B00001', limit: 10}")
+    {'brand_id': 'B00001', 'limit': 10.0}
+
+    Raises ``ValueError`` for anything else.
+    """
+    body = line.strip()
+    if not body.startswith(":params"):
+        raise ValueError(f"not a :params line: {line!r}")
+    parser = _RelaxedJson(body[len(":params"):].strip())
+    value = parser.value()
+    parser.end()
+    if not isinstance(value, dict):
+        raise ValueError(f":params needs a map: {line!r}")
+    return value
+
+
+class _RelaxedJson:
+    """A recursive-descent reader for the relaxed JSON Browser accepts in ``:params``."""
+
+    _NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+    _WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def _skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def _peek(self) -> str:
+        self._skip()
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            raise ValueError(f"expected {char!r} at {self.pos} in {self.text!r}")
+        self.pos += 1
+
+    def end(self) -> None:
+        if self._peek():
+            raise ValueError(f"unexpected text at {self.pos} in {self.text!r}")
+
+    def value(self) -> Any:
+        char = self._peek()
+        if char == "{":
+            return self._map()
+        if char == "[":
+            return self._list()
+        if char in "'\"":
+            return self._string()
+        number = self._NUMBER.match(self.text, self.pos)
+        if number:
+            self.pos = number.end()
+            return float(number.group())
+        word = self._WORD.match(self.text, self.pos)
+        if word and word.group() in ("true", "false", "null"):
+            self.pos = word.end()
+            return {"true": True, "false": False, "null": None}[word.group()]
+        raise ValueError(f"cannot read a value at {self.pos} in {self.text!r}")
+
+    def _string(self) -> str:
+        quote = self.text[self.pos]
+        out: list[str] = []
+        self.pos += 1
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            self.pos += 1
+            if char == "\\" and self.pos < len(self.text):
+                out.append(self.text[self.pos])
+                self.pos += 1
+            elif char == quote:
+                return "".join(out)
+            else:
+                out.append(char)
+        raise ValueError(f"unterminated string in {self.text!r}")
+
+    def _key(self) -> str:
+        if self._peek() in "'\"":
+            return self._string()
+        word = self._WORD.match(self.text, self.pos)
+        if not word:
+            raise ValueError(f"expected a key at {self.pos} in {self.text!r}")
+        self.pos = word.end()
+        return word.group()
+
+    def _map(self) -> dict[str, Any]:
+        self._expect("{")
+        out: dict[str, Any] = {}
+        while self._peek() != "}":
+            key = self._key()
+            self._expect(":")
+            out[key] = self.value()
+            if self._peek() != ",":
+                break
+            self.pos += 1
+        self._expect("}")
+        return out
+
+    def _list(self) -> list[Any]:
+        self._expect("[")
+        out: list[Any] = []
+        while self._peek() != "]":
+            out.append(self.value())
+            if self._peek() != ",":
+                break
+            self.pos += 1
+        self._expect("]")
+        return out
+
+
+def browser_style() -> Path:
+    """The Neo4j Browser style file (GraSS) shipped with the queries: ``browser/creatormatch.grass``."""
+    return cypher_root() / "browser" / "creatormatch.grass"
