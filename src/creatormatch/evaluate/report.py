@@ -67,6 +67,11 @@ def format_table(evaluation: Evaluation) -> str:
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     if evaluation.reference:
         lines.append(f"p: two-sided Wilcoxon signed-rank test per brand of {evaluation.reference} against each model.")
+    for name, cal in data.get("calibration", {}).items():
+        recall = data.get("candidate_recall", {}).get(name)
+        top = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5])
+        lines.append(f"{name}: calibration ECE {_fmt(cal['ece'], 4)} over {cal['pairs']:,} candidate pairs; "
+                     f"candidate recall {_fmt(recall)}; strongest features: {top}.")
     lines.extend(f"Note: {n}" for n in evaluation.notes)
     return "\n".join(lines)
 

@@ -64,11 +64,11 @@ class RankerParams:
 
     horizon_days: float = 90.0
     #: training cuts; 0 = automatic: 5, or 2 on markets of more than ``LARGE_MARKET`` creators,
-    #: where each cut is a full rebuild of the engine and 3,000 brands a cut give rows enough
+    #: where each cut is a full rebuild of the engine and 1,000 brands a cut give rows enough
     cuts: int = 0
     cut_step_days: float = 0.0
     candidates: int = DEFAULT_CANDIDATES
-    max_brands_per_cut: int = 3000
+    max_brands_per_cut: int = 1000
     objectives: tuple[str, ...] = ("binary",)
     num_leaves: tuple[int, ...] = (7, 15)
     min_data_in_leaf: int = 50
