@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import tempfile
 import time
 import zipfile
@@ -38,9 +39,11 @@ from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_ma
 from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
 from .mf import Factors, fit_factors
+from ._npzmap import NpzDamaged, NpzMap
 from .params import MatchParams
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model",
+           "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
 FORMAT_VERSION = 1
@@ -79,6 +82,8 @@ class MatchModel:
     affinity: sp.csr_array
     created_at: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The digest of the file the model was loaded from ("" for a model built in memory).
+    digest: str = ""
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -240,7 +245,12 @@ def _header(model: MatchModel) -> dict[str, Any]:
 
 
 def save_model(model: MatchModel, path: str | Path) -> Path:
-    """Write ``model`` to ``path`` atomically (temporary file + fsync + rename)."""
+    """Write ``model`` to ``path`` atomically (temporary file + fsync + rename).
+
+    The file is an uncompressed ``.npz`` whose every array starts on a 64-byte boundary,
+    so ``load_model`` can map it without copying.  ``header["digest"]`` is computed here,
+    over the header and every array.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _arrays(model)
@@ -250,7 +260,7 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, header=blob, **arrays)
+            _write_aligned_npz(fh, {"header": blob, **arrays})
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -263,23 +273,38 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     return path
 
 
-def _npz(fh):
-    """``np.load`` of an open file that must be an ``.npz`` archive (we own the handle, since
-    np.load leaks its own when the archive is unreadable)."""
-    z = np.load(fh, allow_pickle=False)
-    if not isinstance(z, np.lib.npyio.NpzFile):
-        raise ValueError("not an .npz archive")
-    return z
+_ALIGN = 64
+_PAD_ID = 0xCA7A  # a private zip extra-field id: padding only
+
+
+def _write_aligned_npz(fh, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` (uncompressed, readable by ``np.load``) with each member's data aligned
+    to 64 bytes: a zip extra field pads the local header (``.npy`` headers are themselves
+    padded to 64 bytes), so every array can be mapped in place."""
+    with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, arr in arrays.items():
+            arr = np.ascontiguousarray(arr)
+            member = f"{name}.npy"
+            at = zf.fp.tell() if hasattr(zf, "fp") and zf.fp is not None else fh.tell()
+            fixed = 30 + len(member.encode()) + 20  # local header, name, zip64 extra (forced below)
+            pad = (-(at + fixed + 4)) % _ALIGN
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            info.extra = struct.pack("<HH", _PAD_ID, pad) + bytes(pad)
+            with zf.open(info, "w", force_zip64=True) as out:
+                np.lib.format.write_array(out, arr, allow_pickle=False)
 
 
 def read_header(path: str | Path) -> dict[str, Any]:
     """The JSON header of a model file (without checking the arrays)."""
     path = Path(path)
-    with _open_model(path) as z:
-        return _header_of(path, z)
+    z = _open_model(path)
+    return _header_of(path, z)
 
 
-def _open_model(path: Path):
+def _open_model(path: Path) -> NpzMap:
+    """Map the model file at ``path``: one open handle, so the header and the arrays come
+    from the same file even if ``build`` renames a new model over the path meanwhile."""
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
@@ -287,43 +312,36 @@ def _open_model(path: Path):
     except OSError as exc:
         raise ModelError(f"cannot read the model file {path} ({exc})") from None
     try:
-        return _OpenModel(fh, _npz(fh))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        fh.close()
+        with fh:
+            return NpzMap(fh)
+    except (NpzDamaged, ValueError, OSError) as exc:
         raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
                          "'creatormatch build'") from None
 
 
-class _OpenModel:
-    """One open handle on a model file: header and arrays come from the same file even if
-    ``build`` renames a new model over the path meanwhile."""
-
-    def __init__(self, fh, z):
-        self.fh, self.z = fh, z
-
-    def __enter__(self):
-        return self.z
-
-    def __exit__(self, *exc) -> None:
-        self.z.close()
-        self.fh.close()
-
-
-def _header_of(path: Path, z) -> dict[str, Any]:
+def _header_of(path: Path, z: NpzMap) -> dict[str, Any]:
     try:
-        return json.loads(bytes(z["header"]).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
+        header = json.loads(bytes(z["header"]).decode("utf-8"))
+    except (KeyError, ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
                          "'creatormatch build'") from None
+    if not isinstance(header, dict):
+        raise ModelError(f"{path} is not a readable creatormatch model (its header is not a JSON object); "
+                         "rebuild it with 'creatormatch build'")
+    return header
 
 
-def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
-    """Read a model written by ``save_model``.
+def load_model(path: str | Path, fingerprint: str | None = None, trusted_digest: str | None = None) -> MatchModel:
+    """Read a model written by ``save_model``, memory-mapped: no array is copied or read
+    until it is used.
 
     Parameters
     ----------
     path : the ``.npz`` file.
     fingerprint : when given, the ``Dataset.fingerprint`` the model must have been built from.
+    trusted_digest : the digest this very file was verified to have before (the cache's
+        seal, ``recommend.cache``).  When the header names it, the full digest check (a
+        read of every byte) is skipped; the structural checks always run.
 
     Raises
     ------
@@ -331,29 +349,37 @@ def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
         altered after it was written (digest mismatch), or built from other data.
     """
     path = Path(path)
-    with _open_model(path) as z:
-        header = _header_of(path, z)
-        if header.get("format") != FORMAT:
-            raise ModelError(f"{path} is not a creatormatch model")
-        if header.get("format_version") != FORMAT_VERSION:
-            raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
-                             f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
-        if fingerprint is not None and header.get("fingerprint") != fingerprint:
-            raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
-                             f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
-        try:
-            arrays = {name: z[name] for name in z.files if name != "header"}
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
-            raise ModelError(f"{path} is damaged ({exc}); rebuild it with 'creatormatch build'") from None
-    if _digest(header, arrays) != header.get("digest"):
-        raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
-                         "written. Rebuild it with 'creatormatch build'.")
+    z = _open_model(path)
+    header = _header_of(path, z)
+    if header.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a creatormatch model")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
+                         f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
+    if fingerprint is not None and header.get("fingerprint") != fingerprint:
+        raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
+                         f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
+    arrays = {name: z[name] for name in z.files if name != "header"}
+    if trusted_digest is None or header.get("digest") != trusted_digest:
+        if _digest(header, arrays) != header.get("digest"):
+            raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
+                             "written. Rebuild it with 'creatormatch build'.")
     try:
         model = _model_from(header, arrays)
         _check_shapes(model)
         return model
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise ModelError(f"{path} is incomplete or inconsistent ({exc}); rebuild it with 'creatormatch build'") from None
+
+
+def verify_model(path: str | Path) -> list[str]:
+    """Every problem of the model file at ``path`` found by a full check (structure, header
+    and the digest over every byte); ``[]`` when it is sound."""
+    try:
+        load_model(path)
+    except ModelError as exc:
+        return [str(exc)]
+    return []
 
 
 def _check_shapes(model: MatchModel) -> None:
@@ -403,5 +429,5 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         indices={name[len("index."):]: arr for name, arr in arrays.items() if name.startswith("index.")},
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
         influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
-        created_at=header.get("created_at", ""), extra=header.get("extra", {}),
+        created_at=header.get("created_at", ""), extra=header.get("extra", {}), digest=str(header.get("digest", "")),
     )
