@@ -84,7 +84,7 @@ class NpzMap:
                 shape, fortran, dtype = np.lib.format.read_array_header_1_0(view)
             else:
                 shape, fortran, dtype = np.lib.format.read_array_header_2_0(view)
-        except (ValueError, OSError, SyntaxError) as exc:
+        except Exception as exc:  # numpy's header parser raises ValueError, SyntaxError, TokenError...
             raise NpzDamaged(f"member {info.filename} has no valid .npy header ({exc})") from None
         if dtype.hasobject:
             raise NpzDamaged(f"member {info.filename} holds Python objects; refused")
