@@ -123,17 +123,25 @@ def write_copy(dataset: Dataset, folder: Path, creatormatch_version: str) -> Pat
         try:
             os.rename(tmp, folder)
         except OSError:
-            if (folder / _MANIFEST).is_file():  # another process won the race with the same content
+            if _sound(folder, creatormatch_version):  # another process won the race with the same content
                 shutil.rmtree(tmp, ignore_errors=True)
                 return folder
-            if folder.exists():  # a damaged leftover: move it aside, then take its place
-                _discard(folder)
+            _discard(folder)  # a damaged or outdated entry: move it aside, then take its place
             os.rename(tmp, folder)
         _fsync_dir(folder.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def _sound(folder: Path, creatormatch_version: str) -> bool:
+    """Whether ``folder`` holds a copy that ``read_copy`` accepts."""
+    try:
+        read_copy(folder, folder, creatormatch_version)
+    except (CopyDamaged, OSError, KeyError, ValueError):
+        return False
+    return True
 
 
 def _discard(folder: Path) -> None:

@@ -75,6 +75,11 @@ class DatasetRef:
     root : the dataset folder.
     use_cache : False when the cache folder cannot be written (then every load validates
         the CSV files again).
+    how : how the fingerprint and data were obtained, so far: ``"unknown"`` (nothing done
+        yet), ``"metadata"`` (every file unchanged: fingerprint from the record, no file
+        read), ``"rehashed"`` (files hashed again, the existing copy re-used),
+        ``"ingested"`` (CSV files loaded, validated and copied) or ``"csv"`` (loaded
+        without a cache).
     """
 
     def __init__(self, root: Path, say: Say, progress: Progress | None, use_cache: bool):
@@ -87,8 +92,11 @@ class DatasetRef:
         self._reference_ns = time.time_ns() - RACY_MARGIN_NS
         self._states = _states(root)
         self._record_current = False
+        self.how = "unknown"
         if use_cache:
             self._fingerprint = self._from_record()
+            if self._fingerprint is not None:
+                self.how = "metadata"
 
     # ------------------------------------------------------------------ the record
 
@@ -147,6 +155,7 @@ class DatasetRef:
         if self._fingerprint is None:
             if self._stale and self.root.is_dir():
                 self._fingerprint = content_fingerprint(self.root)
+                self.how = "rehashed"
             else:
                 self._fingerprint = self.load().fingerprint
         return self._fingerprint
@@ -161,6 +170,7 @@ class DatasetRef:
         if self.use_cache and self._fingerprint is None and self._stale:
             try:  # files were touched or edited: the content decides whether the copy still holds
                 self._fingerprint = content_fingerprint(self.root)
+                self.how = "rehashed"
             except OSError:
                 pass  # the loader names the unreadable file
         if self.use_cache and self._fingerprint is not None:
@@ -170,6 +180,7 @@ class DatasetRef:
         if not self.use_cache:
             self._dataset = self._load_csv()
             self._fingerprint = self._dataset.fingerprint
+            self.how = "csv"
             return self._dataset
         with location.entry_lock(f"ingest-{location.path_key(self.root)}"):
             if self._fingerprint is not None:  # someone may have written it while we waited
@@ -204,6 +215,7 @@ class DatasetRef:
     def _ingest(self) -> Dataset:
         dataset = self._load_csv()
         self._fingerprint = dataset.fingerprint
+        self.how = "ingested"
         if not location.valid_fingerprint(dataset.fingerprint):
             return dataset
         try:
