@@ -190,7 +190,12 @@ def _csr_parts(prefix: str, m) -> dict[str, np.ndarray]:
 
 def _csr_from(arrays: dict[str, np.ndarray], prefix: str, cls=sp.csr_array):
     shape = tuple(int(x) for x in arrays[f"{prefix}.shape"])
-    return cls((arrays[f"{prefix}.data"], arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]), shape=shape)
+    indices, indptr = arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]
+    if indptr.dtype == np.int64 and indices.dtype == np.int32 and len(indptr) and indptr[-1] < 2**31 - 1:
+        # one index dtype, as scipy wants it: converting indptr (rows + 1 values) here spares
+        # scipy a scan and a copy of the (memory-mapped) indices, which are nnz long
+        indptr = indptr.astype(np.int32)
+    return cls((arrays[f"{prefix}.data"], indices, indptr), shape=shape)
 
 
 def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
@@ -382,13 +387,58 @@ def verify_model(path: str | Path) -> list[str]:
     return []
 
 
+class _Undecoded:
+    """A text column still as stored: UTF-8 bytes (``ascii``: every string is ASCII)."""
+
+    __slots__ = ("raw", "ascii")
+
+    def __init__(self, raw: np.ndarray, ascii: bool):
+        self.raw, self.ascii = raw, ascii
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def decode(self) -> np.ndarray:
+        # ASCII bytes convert in C; other text needs a real UTF-8 decode
+        return self.raw.astype("U") if self.ascii else np.char.decode(self.raw, "utf-8")
+
+
+class _TextColumns(dict):
+    """The columns of one id table, text decoded on first access: a command that shows ten
+    creators never decodes a million handles.  Reads like a plain ``dict``."""
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        value = dict.__getitem__(self, key)
+        if isinstance(value, _Undecoded):
+            value = value.decode()
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self):
+        return iter(list(dict.keys(self)))
+
+    def items(self):  # type: ignore[override]
+        return [(k, self[k]) for k in dict.keys(self)]
+
+    def values(self):  # type: ignore[override]
+        return [self[k] for k in dict.keys(self)]
+
+    def lengths(self) -> dict[str, int]:
+        """Rows of every column, without decoding any."""
+        return {k: len(v) for k, v in dict.items(self)}
+
+
 def _check_shapes(model: MatchModel) -> None:
     """Every array agrees with the node counts (raises ValueError otherwise)."""
     n = model.sizes
     for group, cols in model.tables.items():
-        for name, arr in cols.items():
-            if len(arr) != n[group]:
-                raise ValueError(f"{group}.{name} has {len(arr)} rows, expected {n[group]}")
+        lengths = cols.lengths() if isinstance(cols, _TextColumns) else {k: len(v) for k, v in cols.items()}
+        for name, rows in lengths.items():
+            if rows != n[group]:
+                raise ValueError(f"{group}.{name} has {rows} rows, expected {n[group]}")
     for name, m in model.relations.items():
         src, dst = RELATIONS[name]
         if m.shape != (n[src], n[dst]):
@@ -412,9 +462,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
     for name, arr in arrays.items():
         group, _, col = name.partition(".")
         if group in ("creator", "brand", "category", "product", "campaign"):
-            if name in text:   # ASCII bytes convert in C; other text needs a real UTF-8 decode
-                arr = arr.astype("U") if text[name] else np.char.decode(arr, "utf-8")
-            tables.setdefault(group, {})[col] = arr
+            columns = tables.setdefault(group, _TextColumns())
+            dict.__setitem__(columns, col, _Undecoded(arr, bool(text[name])) if name in text else arr)
     relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
     unknown = set(relations) - set(RELATIONS)
     if unknown:
