@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -227,11 +228,22 @@ class DatasetRef:
         return dataset
 
 
-def _report_of(dataset: Dataset):
-    from ..data.loader import LoadReport
+@dataclass
+class CopyReport:
+    """What ``data.loader.LoadReport`` says of a load, for a dataset read from its copy:
+    every row was read and loaded, none rejected (lenient loads never use the cache).
+    Kept here so that reading a copy does not import the CSV loader."""
 
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rows_rejected: dict[str, int] = field(default_factory=dict)
+    rejects_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _report_of(dataset: Dataset) -> CopyReport:
     rows = {name: len(t) for name, t in dataset.tables.items() if name not in dataset.derived}
-    return LoadReport(rows_read=dict(rows), rows_loaded=dict(rows), rows_rejected={k: 0 for k in rows},
+    return CopyReport(rows_read=dict(rows), rows_loaded=dict(rows), rows_rejected={k: 0 for k in rows},
                       warnings=dataset.warnings)
 
 

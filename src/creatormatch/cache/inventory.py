@@ -28,11 +28,12 @@ class CacheEntry:
     fingerprint: str
     copy_bytes: int = 0
     model_bytes: int = 0
+    indices_bytes: int = 0
     folders: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, "copy_bytes": self.copy_bytes, "model_bytes": self.model_bytes,
-                "folders": list(self.folders)}
+                "indices_bytes": self.indices_bytes, "folders": list(self.folders)}
 
 
 def _tree_bytes(path: Path) -> int:
@@ -63,6 +64,9 @@ def cache_info() -> list[CacheEntry]:
             continue
         if path.suffix == ".data" and path.is_dir():
             entries.setdefault(path.stem, CacheEntry(path.stem)).copy_bytes = _tree_bytes(path)
+        elif path.name.endswith(".indices.npz") and path.is_file():
+            fp = path.name.split(".", 1)[0]
+            entries.setdefault(fp, CacheEntry(fp)).indices_bytes = path.stat().st_size
         elif path.suffix == ".npz" and path.is_file():
             entries.setdefault(path.stem, CacheEntry(path.stem)).model_bytes = path.stat().st_size
     for record in _records():
@@ -85,7 +89,8 @@ def verify_cache(repair: bool = True) -> VerifyResult:
     """Re-read every byte of the cache.
 
     * each columnar copy against the CRC-32 of every file recorded when it was written;
-    * each model against its SHA-256 digest (structure, header and every array);
+    * each model and each stored set of creator indices against its SHA-256 digest
+      (structure, header and every array);
     * each dataset folder seen before: its files are hashed again and compared with the
       recorded fingerprint (a change the metadata check could not see is reported).
 
@@ -95,6 +100,7 @@ def verify_cache(repair: bool = True) -> VerifyResult:
         longer hold, so the next command re-checks the folder.
     """
     from ..recommend.model import verify_model
+    from .indexstore import verify_indices
     from .ingest import content_fingerprint
 
     result = VerifyResult()
@@ -106,6 +112,8 @@ def verify_cache(repair: bool = True) -> VerifyResult:
             continue
         if path.suffix == ".data" and path.is_dir():
             problems = verify_copy(path)
+        elif path.name.endswith(".indices.npz") and path.is_file():
+            problems = verify_indices(path)
         elif path.suffix == ".npz" and path.is_file():
             problems = verify_model(path)
         else:

@@ -38,12 +38,11 @@ def info(fmt: str) -> None:
     if not entries:
         click.echo("No entries.")
         return
-    total = sum(e.copy_bytes + e.model_bytes for e in entries)
+    total = sum(e.copy_bytes + e.model_bytes + e.indices_bytes for e in entries)
     click.echo(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {_size(total)}:")
     for e in entries:
-        copy = _size(e.copy_bytes) if e.copy_bytes else "-"
-        model = _size(e.model_bytes) if e.model_bytes else "-"
-        click.echo(f"  {e.fingerprint}  copy {copy:>12}  model {model:>12}")
+        copy, model, indices = (_size(n) if n else "-" for n in (e.copy_bytes, e.model_bytes, e.indices_bytes))
+        click.echo(f"  {e.fingerprint}  copy {copy:>12}  model {model:>12}  indices {indices:>12}")
         for folder in e.folders:
             click.echo(f"      dataset {folder}")
 

@@ -1,4 +1,5 @@
-"""Read the members of an uncompressed ``.npz`` archive as memory-mapped numpy arrays.
+"""Write an uncompressed ``.npz`` whose arrays are 64-byte aligned, and read its members
+as memory-mapped numpy arrays.
 
 ``np.savez`` stores every array as a ``.npy`` member of a zip archive without
 compression.  ``NpzMap`` parses the zip's central directory (at the end of the file) and
@@ -23,7 +24,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-__all__ = ["NpzMap", "NpzDamaged"]
+__all__ = ["NpzMap", "NpzDamaged", "write_aligned_npz"]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
@@ -120,3 +121,25 @@ class _Reader:
         out = self.buf[self.pos:stop]
         self.pos = stop
         return out
+
+
+_ALIGN = 64
+_PAD_ID = 0xCA7A  # a private zip extra-field id: padding only
+
+
+def write_aligned_npz(fh, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` (uncompressed, readable by ``np.load``) with each member's data aligned
+    to 64 bytes: a zip extra field pads the local header (``.npy`` headers are themselves
+    padded to 64 bytes), so every array can be mapped in place."""
+    with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, arr in arrays.items():
+            arr = np.ascontiguousarray(arr)
+            member = f"{name}.npy"
+            at = zf.fp.tell() if hasattr(zf, "fp") and zf.fp is not None else fh.tell()
+            fixed = 30 + len(member.encode()) + 20  # local header, name, zip64 extra (forced below)
+            pad = (-(at + fixed + 4)) % _ALIGN
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            info.extra = struct.pack("<HH", _PAD_ID, pad) + bytes(pad)
+            with zf.open(info, "w", force_zip64=True) as out:
+                np.lib.format.write_array(out, arr, allow_pickle=False)

@@ -16,13 +16,13 @@ dataset copies (``docs/cache.md``).  ``creatormatch cache verify`` re-checks eve
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Union
 
 from ..cache import location
-from ..cache.filestate import FileState, file_state, read_json, trusted_unchanged, write_json_atomic
-from ..cache.ingest import RACY_MARGIN_NS, DatasetRef
+from ..cache import seal as seals
+from ..cache.filestate import file_state
+from ..cache.ingest import DatasetRef
 from ..errors import ModelError
 from .params import MatchParams
 
@@ -43,36 +43,6 @@ def cache_path(fingerprint: str) -> Path:
     return location.model_entry(fingerprint)
 
 
-def _seal_digest(path: Path) -> str | None:
-    """The digest ``path`` was verified to have, if its state has not changed since."""
-    try:
-        found = read_json(location.seal_record(path))
-    except OSError:
-        return None
-    if found is None:
-        return None
-    seal, _ = found
-    try:
-        then = FileState.from_list(seal["state"])
-        if seal.get("path") != str(path.resolve()):
-            return None
-        if trusted_unchanged(file_state(path), then, int(seal["reference_ns"])):
-            return str(seal["digest"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None
-
-
-def _seal(path: Path, digest: str, state: FileState | None, reference_ns: int) -> None:
-    if state is None or file_state(path) != state:
-        return
-    try:
-        write_json_atomic(location.seal_record(path), {"path": str(path.resolve()), "state": state.to_list(),
-                                                       "digest": digest, "reference_ns": reference_ns})
-    except OSError:
-        pass  # no seal: the next load verifies the digest again
-
-
 def load_sealed(path: str | Path, fingerprint: str | None = None, seal: bool = True) -> "Matcher":
     """``Matcher.load`` that verifies the full digest only when the file changed since it
     was last verified (``seal``: record the verification in the cache)."""
@@ -80,12 +50,12 @@ def load_sealed(path: str | Path, fingerprint: str | None = None, seal: bool = T
     from .model import load_model
 
     path = Path(path)
-    reference = time.time_ns() - RACY_MARGIN_NS
+    reference = seals.reference_now()
     state = file_state(path)
-    trusted = _seal_digest(path) if seal else None
+    trusted = seals.sealed_digest(path) if seal else None
     model = load_model(path, fingerprint, trusted_digest=trusted)
     if seal and trusted is None:
-        _seal(path, model.digest, state, reference)
+        seals.seal(path, model.digest, state, reference)
     return Matcher(model)
 
 

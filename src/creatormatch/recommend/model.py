@@ -22,10 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import struct
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -39,7 +37,7 @@ from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_ma
 from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
 from .mf import Factors, fit_factors
-from ._npzmap import NpzDamaged, NpzMap
+from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model",
@@ -265,7 +263,7 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            _write_aligned_npz(fh, {"header": blob, **arrays})
+            write_aligned_npz(fh, {"header": blob, **arrays})
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -276,28 +274,6 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
             pass
         raise
     return path
-
-
-_ALIGN = 64
-_PAD_ID = 0xCA7A  # a private zip extra-field id: padding only
-
-
-def _write_aligned_npz(fh, arrays: dict[str, np.ndarray]) -> None:
-    """``np.savez`` (uncompressed, readable by ``np.load``) with each member's data aligned
-    to 64 bytes: a zip extra field pads the local header (``.npy`` headers are themselves
-    padded to 64 bytes), so every array can be mapped in place."""
-    with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name, arr in arrays.items():
-            arr = np.ascontiguousarray(arr)
-            member = f"{name}.npy"
-            at = zf.fp.tell() if hasattr(zf, "fp") and zf.fp is not None else fh.tell()
-            fixed = 30 + len(member.encode()) + 20  # local header, name, zip64 extra (forced below)
-            pad = (-(at + fixed + 4)) % _ALIGN
-            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
-            info.extra = struct.pack("<HH", _PAD_ID, pad) + bytes(pad)
-            with zf.open(info, "w", force_zip64=True) as out:
-                np.lib.format.write_array(out, arr, allow_pickle=False)
 
 
 def read_header(path: str | Path) -> dict[str, Any]:
