@@ -500,7 +500,7 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
         lines += ["| stage | seconds | peak RSS (MiB) | scaling exponent | details |", "|---|---|---|---|---|"]
         for stage in STAGES:
             r = res.get(stage)
-            if r is None:
+            if r is None or stage == "cli":
                 continue
             if "error" in r:
                 lines.append(f"| {stage} | failed | — | — | {' '.join(r['error'])} |")
@@ -513,7 +513,43 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
             lines.append(f"| {stage} | {_fmt(r['seconds'])} | {_fmt(r['peak_rss_mib'])} | {exp or '—'} | "
                          f"{details}{'; ' + nested if nested else ''} |")
         lines.append("")
+        lines += _cli_table(size, res)
     path.write_text("\n".join(lines) + "\n")
+
+
+def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
+    """The ``cli`` stage of one size: each command as a new process, beside the in-process figure."""
+    r = res.get("cli")
+    if r is None:
+        return []
+    if "error" in r:
+        return [f"CLI stage failed: {' '.join(r['error'])}", ""]
+    match = res.get("match", {})
+    in_process = {
+        "match": (f"`Matcher.match` p50 {_fmt(match.get('match_ms_p50'))} ms after a model load of "
+                  f"{_fmt(match.get('model_load_seconds'))} s" if "match_ms_p50" in match else ""),
+        "scores": (f"`compute_indices` {_fmt(res['indices']['seconds'])} s (paid by every `scores` before the cache)"
+                   if "seconds" in res.get("indices", {}) else ""),
+        "scorecard": "",
+    }
+    lines = [f"### CLI, end to end (size {size}): new processes, warm page cache, after first use", "",
+             f"Each command run {r.get('runs')} times after one warm-up run (`cli` stage of `benchmarks/run.py`). "
+             f"For scale: `creatormatch --version` takes {_fmt(r.get('version_p50_seconds'))} s and a bare "
+             f"`python -c 'import numpy, scipy.sparse, click'` {_fmt(r.get('import_floor_p50_seconds'))} s (p50); "
+             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))} on "
+             f"{os.cpu_count()} cores.", "",
+             "| command | p50 wall (s) | max wall (s) | peak RSS (MiB) | in-process, same data |", "|---|---|---|---|---|"]
+    for name, template in CLI_COMMANDS.items():
+        if f"{name}_p50_seconds" not in r:
+            continue
+        shown = " ".join(a for a in template if a not in ("BRAND", "CREATOR"))
+        lines.append(f"| `{shown}` | {_fmt(r[f'{name}_p50_seconds'])} | {_fmt(r[f'{name}_max_seconds'])} | "
+                     f"{_fmt(r[f'{name}_peak_rss_mib'])} | {in_process.get(name, '')} |")
+    lines += ["", f"First use: `validate` without a cache (read, parse, validate: what every command paid before) "
+              f"{_fmt(r.get('no_cache_load_seconds'))} s; with an empty cache (the same plus writing the columnar "
+              f"copy) {_fmt(r.get('first_use_ingest_seconds'))} s, ratio {_fmt(r.get('ingest_over_load'))}; "
+              f"then `build` into the cache {_fmt(r.get('build_seconds'))} s.", ""]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
