@@ -93,6 +93,7 @@ class DatasetRef:
         self._reference_ns = time.time_ns() - RACY_MARGIN_NS
         self._states = _states(root)
         self._record_current = False
+        self._stale = False  # a record exists but some file's state changed: hash before loading
         self.how = "unknown"
         if use_cache:
             self._fingerprint = self._from_record()
@@ -126,8 +127,6 @@ class DatasetRef:
             return None
         self._record_current = True
         return fingerprint
-
-    _stale = False
 
     def _write_record(self, fingerprint: str) -> None:
         if not self.use_cache or self._record_current:
