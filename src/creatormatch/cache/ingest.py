@@ -183,7 +183,11 @@ class DatasetRef:
             self.how = "csv"
             return self._dataset
         with location.entry_lock(f"ingest-{location.path_key(self.root)}"):
-            if self._fingerprint is not None:  # someone may have written it while we waited
+            if self._fingerprint is None:  # another process may have ingested it while we waited
+                self._states = _states(self.root)
+                self._fingerprint = self._from_record()
+                self.how = "metadata" if self._fingerprint is not None else self.how
+            if self._fingerprint is not None:
                 self._dataset = self._read_copy(self._fingerprint, quiet=True)
             if self._dataset is None:
                 self._dataset = self._ingest()
