@@ -537,7 +537,7 @@ def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
              f"For scale: `creatormatch --version` takes {_fmt(r.get('version_p50_seconds'))} s and a bare "
              f"`python -c 'import numpy, scipy.sparse, click'` {_fmt(r.get('import_floor_p50_seconds'))} s (p50); "
              f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))} on "
-             f"{os.cpu_count()} cores.", "",
+             f"{os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
              "| command | p50 wall (s) | max wall (s) | peak RSS (MiB) | in-process, same data |", "|---|---|---|---|---|"]
     for name, template in CLI_COMMANDS.items():
         if f"{name}_p50_seconds" not in r:
@@ -579,8 +579,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stages = [s for s in args.stages.split(",") if s]
     results: dict[str, dict[str, Any]] = {}
+    earlier_machine = None
     if args.json.is_file():  # keep sizes measured in earlier runs
-        results = json.loads(args.json.read_text()).get("results", {})
+        saved = json.loads(args.json.read_text())
+        results, earlier_machine = saved.get("results", {}), saved.get("machine")
     for size in [s.strip().upper() for s in args.sizes.split(",")]:
         data = generate(size, args.workdir, args.seed)
         work = args.workdir / f"work-{size}"
@@ -594,6 +596,15 @@ def main(argv: list[str] | None = None) -> int:
                                           if "error" not in r else f"FAILED {r['error']}"), file=sys.stderr, flush=True)
     results = {s: results[s] for s in ("S", "M", "L") if s in results}
     info = machine()
+    rerun_all = set(stages) == set(STAGES) and all(s in args.sizes.upper() for s in results)
+    if earlier_machine is not None and not rerun_all and earlier_machine.get("cpu") != info["cpu"]:
+        # the stages not rerun were measured on the earlier machine: keep it in the header and
+        # name this machine in each stage measured now
+        for size in [s.strip().upper() for s in args.sizes.split(",")]:
+            for stage in stages:
+                if "error" not in results[size][stage]:
+                    results[size][stage]["machine"] = info["cpu"]
+        info = earlier_machine
     exps = exponents(results)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": info, "results": results, "exponents": exps}, indent=2, default=float))
