@@ -34,7 +34,17 @@ SIZES = {  # creators, brands
     "M": (100_000, 10_000),
     "L": (1_000_000, 100_000),
 }
-STAGES = ["load", "indices", "centrality", "mf", "build", "save_load", "match", "evaluate"]
+STAGES = ["load", "indices", "centrality", "mf", "build", "save_load", "match", "evaluate", "cli"]
+#: Stages without a scaling exponent (their time is a sum of unlike parts).
+NO_EXPONENT = {"cli"}
+#: The CLI commands the ``cli`` stage times as new processes (placeholders filled per market).
+CLI_COMMANDS = {
+    "match": ["match", "--brand", "BRAND", "--top", "10"],
+    "explain": ["explain", "--brand", "BRAND", "--creator", "CREATOR"],
+    "similar": ["similar", "--creator", "CREATOR"],
+    "scores": ["scores", "--top", "20"],
+    "scorecard": ["scorecard", "CREATOR"],
+}
 MF_FACTORS, MF_ITERATIONS = 64, 15
 REPO = Path(__file__).resolve().parents[1]
 
@@ -253,9 +263,95 @@ def stage_evaluate(data: Path, work: Path, quick: bool) -> dict[str, Any]:
             "ndcg@10": {m: result["models"][m]["ndcg@10"] for m in models}}
 
 
+def _cli_run(args: list[str], cache: Path) -> tuple[float, float, int]:
+    """Run ``creatormatch ARGS`` as a new process: (wall seconds, peak RSS MiB, exit code).
+
+    The peak RSS is the child's own (``wait4`` rusage), not this process's.
+    """
+    env = {**os.environ, "CREATORMATCH_CACHE": str(cache)}
+    env.pop("CREATORMATCH_DEBUG", None)
+    cmd = [sys.executable, "-m", "creatormatch", *args]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024.0, proc.returncode
+
+
+def _first_ids(data: Path) -> dict[str, str]:
+    """A brand with collaborations and one of its creators, read from the CSV heads."""
+    with (data / "collaborations.csv").open(encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split(",")
+        first = dict(zip(header, fh.readline().rstrip("\n").split(",")))
+    return {"BRAND": first["brand_id"], "CREATOR": first["creator_id"]}
+
+
+def stage_cli(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+    """End-to-end CLI wall time and peak RSS of new processes, after first use, warm page cache.
+
+    1. ``validate`` with no cache at all (the cache folder cannot be created), once to warm
+       the page cache, then timed: what every command paid before the cache -- read, parse,
+       validate the CSV files;
+    2. ``validate`` on an empty cache: first use -- the same plus writing the columnar copy;
+    3. ``build`` into the cache, then one warm-up run of every command (it verifies the new
+       model's digest once and seals it);
+    4. each command ``runs`` times; p50 and max of wall time, max of peak RSS.  For scale:
+       ``creatormatch --version`` and a bare ``import numpy, scipy.sparse, click``.
+    """
+    import shutil
+
+    cache = work / "cli-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    blocker = work / "no-cache-here"
+    blocker.write_text("a file: the cache folder cannot be created under it\n")
+    ids = _first_ids(data)
+    out: dict[str, Any] = {}
+    t_total = time.perf_counter()
+    _cli_run(["validate", str(data)], blocker / "cache")  # warm the page cache with the CSV files
+    wall, rss, rc = _cli_run(["validate", str(data)], blocker / "cache")
+    assert rc == 0, "validate without a cache failed"
+    out.update(no_cache_load_seconds=wall, no_cache_load_rss_mib=rss)
+    wall, rss, rc = _cli_run(["validate", str(data)], cache)
+    assert rc == 0, "first-use validate failed"
+    out.update(first_use_ingest_seconds=wall, first_use_ingest_rss_mib=rss,
+               ingest_over_load=wall / out["no_cache_load_seconds"])
+    wall, rss, rc = _cli_run(["build", "--data", str(data)], cache)
+    assert rc == 0, "build failed"
+    out.update(build_seconds=wall, build_rss_mib=rss)
+    time.sleep(2.1)  # past the racily-clean margin of the files just written (docs/cache.md)
+    runs = 3 if quick else 7
+    floor = [_cli_run(["--version"], cache)[0] for _ in range(runs)]
+    out["version_p50_seconds"] = float(np.median(floor))
+    imports = []
+    for _ in range(runs):  # the floor of any command that touches the model: interpreter + numpy + scipy.sparse
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy, scipy.sparse, click"], check=True)
+        imports.append(time.perf_counter() - t)
+    out["import_floor_p50_seconds"] = float(np.median(imports))
+    out["load_average_1min"] = os.getloadavg()[0]
+    for name, template in CLI_COMMANDS.items():
+        args = [ids.get(a, a) for a in template] + ["--data", str(data)]
+        wall, _, rc = _cli_run(args, cache)  # warm-up: page cache, model seal
+        assert rc == 0, f"{name} failed"
+        walls, peaks = [], []
+        for _ in range(runs):
+            wall, rss, rc = _cli_run(args, cache)
+            assert rc == 0, f"{name} failed"
+            walls.append(wall)
+            peaks.append(rss)
+        out[f"{name}_p50_seconds"] = float(np.median(walls))
+        out[f"{name}_max_seconds"] = float(np.max(walls))
+        out[f"{name}_peak_rss_mib"] = float(np.max(peaks))
+    out["runs"] = runs
+    out["seconds"] = time.perf_counter() - t_total
+    return out
+
+
 STAGE_FUNCS: dict[str, Callable[[Path, Path, bool], dict[str, Any]]] = {
     "load": stage_load, "indices": stage_indices, "centrality": stage_centrality, "mf": stage_mf,
     "build": stage_build, "save_load": stage_save_load, "match": stage_match, "evaluate": stage_evaluate,
+    "cli": stage_cli,
 }
 
 
@@ -323,6 +419,8 @@ def exponents(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]
     for a, b in zip(sizes, sizes[1:]):
         ratio = SIZES[b][0] / SIZES[a][0]
         for stage in STAGES:
+            if stage in NO_EXPONENT:
+                continue
             ta = results[a].get(stage, {}).get("seconds")
             tb = results[b].get(stage, {}).get("seconds")
             if ta and tb and ta > 0:
@@ -368,6 +466,14 @@ def targets(results: dict[str, dict[str, Any]], exps: dict[str, dict[str, float]
     for stage in STAGES:
         for step, e in exps.get(stage, {}).items():
             check(f"scaling exponent of {stage} ({step}) <= 1.15", e, lambda v: v <= 1.15)
+    check("CLI `match` at M, new process after first use: p50 wall <= 0.5 s",
+          get("M", "cli", "match_p50_seconds"), lambda v: v <= 0.5, " s")
+    check("CLI `match` at L: p50 wall <= 1.0 s", get("L", "cli", "match_p50_seconds"), lambda v: v <= 1.0, " s")
+    check("CLI `match` at L: peak RSS <= 2 GiB", get("L", "cli", "match_peak_rss_mib"), lambda v: v <= 2048, " MiB")
+    check("CLI `scores --top 20` at L: p50 wall <= 2 s", get("L", "cli", "scores_p50_seconds"),
+          lambda v: v <= 2.0, " s")
+    check("first-use ingest at L <= 1.10 x the load without a cache",
+          get("L", "cli", "ingest_over_load"), lambda v: v <= 1.10, "x")
     return rows
 
 
@@ -394,7 +500,7 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
         lines += ["| stage | seconds | peak RSS (MiB) | scaling exponent | details |", "|---|---|---|---|---|"]
         for stage in STAGES:
             r = res.get(stage)
-            if r is None:
+            if r is None or stage == "cli":
                 continue
             if "error" in r:
                 lines.append(f"| {stage} | failed | — | — | {' '.join(r['error'])} |")
@@ -407,7 +513,43 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
             lines.append(f"| {stage} | {_fmt(r['seconds'])} | {_fmt(r['peak_rss_mib'])} | {exp or '—'} | "
                          f"{details}{'; ' + nested if nested else ''} |")
         lines.append("")
+        lines += _cli_table(size, res)
     path.write_text("\n".join(lines) + "\n")
+
+
+def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
+    """The ``cli`` stage of one size: each command as a new process, beside the in-process figure."""
+    r = res.get("cli")
+    if r is None:
+        return []
+    if "error" in r:
+        return [f"CLI stage failed: {' '.join(r['error'])}", ""]
+    match = res.get("match", {})
+    in_process = {
+        "match": (f"`Matcher.match` p50 {_fmt(match.get('match_ms_p50'))} ms after a model load of "
+                  f"{_fmt(match.get('model_load_seconds'))} s" if "match_ms_p50" in match else ""),
+        "scores": (f"`compute_indices` {_fmt(res['indices']['seconds'])} s (paid by every `scores` before the cache)"
+                   if "seconds" in res.get("indices", {}) else ""),
+        "scorecard": "",
+    }
+    lines = [f"### CLI, end to end (size {size}): new processes, warm page cache, after first use", "",
+             f"Each command run {r.get('runs')} times after one warm-up run (`cli` stage of `benchmarks/run.py`). "
+             f"For scale: `creatormatch --version` takes {_fmt(r.get('version_p50_seconds'))} s and a bare "
+             f"`python -c 'import numpy, scipy.sparse, click'` {_fmt(r.get('import_floor_p50_seconds'))} s (p50); "
+             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))} on "
+             f"{os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
+             "| command | p50 wall (s) | max wall (s) | peak RSS (MiB) | in-process, same data |", "|---|---|---|---|---|"]
+    for name, template in CLI_COMMANDS.items():
+        if f"{name}_p50_seconds" not in r:
+            continue
+        shown = " ".join(a for a in template if a not in ("BRAND", "CREATOR"))
+        lines.append(f"| `{shown}` | {_fmt(r[f'{name}_p50_seconds'])} | {_fmt(r[f'{name}_max_seconds'])} | "
+                     f"{_fmt(r[f'{name}_peak_rss_mib'])} | {in_process.get(name, '')} |")
+    lines += ["", f"First use: `validate` without a cache (read, parse, validate: what every command paid before) "
+              f"{_fmt(r.get('no_cache_load_seconds'))} s; with an empty cache (the same plus writing the columnar "
+              f"copy) {_fmt(r.get('first_use_ingest_seconds'))} s, ratio {_fmt(r.get('ingest_over_load'))}; "
+              f"then `build` into the cache {_fmt(r.get('build_seconds'))} s.", ""]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -437,8 +579,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stages = [s for s in args.stages.split(",") if s]
     results: dict[str, dict[str, Any]] = {}
+    earlier_machine = None
     if args.json.is_file():  # keep sizes measured in earlier runs
-        results = json.loads(args.json.read_text()).get("results", {})
+        saved = json.loads(args.json.read_text())
+        results, earlier_machine = saved.get("results", {}), saved.get("machine")
     for size in [s.strip().upper() for s in args.sizes.split(",")]:
         data = generate(size, args.workdir, args.seed)
         work = args.workdir / f"work-{size}"
@@ -452,6 +596,15 @@ def main(argv: list[str] | None = None) -> int:
                                           if "error" not in r else f"FAILED {r['error']}"), file=sys.stderr, flush=True)
     results = {s: results[s] for s in ("S", "M", "L") if s in results}
     info = machine()
+    rerun_all = set(stages) == set(STAGES) and all(s in args.sizes.upper() for s in results)
+    if earlier_machine is not None and not rerun_all and earlier_machine.get("cpu") != info["cpu"]:
+        # the stages not rerun were measured on the earlier machine: keep it in the header and
+        # name this machine in each stage measured now
+        for size in [s.strip().upper() for s in args.sizes.split(",")]:
+            for stage in stages:
+                if "error" not in results[size][stage]:
+                    results[size][stage]["machine"] = info["cpu"]
+        info = earlier_machine
     exps = exponents(results)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": info, "results": results, "exponents": exps}, indent=2, default=float))

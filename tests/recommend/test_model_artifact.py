@@ -124,10 +124,11 @@ def test_atomic_write_leaves_no_temporary_files(matcher, tmp_path, monkeypatch):
     save_model(matcher.model, target)
     before = target.read_bytes()
 
-    def boom(*args, **kwargs):
+    def boom(out, *args, **kwargs):  # the disk fills up in the middle of an array
+        out.write(b"\x93NUMPY partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(np, "savez", boom)
+    monkeypatch.setattr(np.lib.format, "write_array", boom)
     with pytest.raises(OSError):
         save_model(matcher.model, target)
     assert sorted(os.listdir(target.parent)) == ["m.npz"]

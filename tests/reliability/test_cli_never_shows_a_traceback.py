@@ -60,6 +60,10 @@ def env(tmp_path_factory):
 #: command -> bad invocations.  Placeholders in CAPITALS come from the ``env`` fixture.
 CASES: dict[str, list[list[str]]] = {
     "build": [["--data", "MISSING"], ["--data", "BROKEN"], ["--data", "FILE"]],
+    "cache": [["nope"]],
+    "cache info": [["--format", "xml"]],
+    "cache verify": [["--nope"]],
+    "cache clear": [["extra"]],
     "evaluate": [["--data", "MISSING"], ["--data", "BROKEN"], ["--data", "MARKET", "--models", "nope"],
                  ["--data", "MARKET", "--split-date", "2024-13-45", "--models", "popularity"]],
     "explain": [["--data", "MARKET", "--model", "MODEL", "--brand", "NOPE", "--creator", "CREATOR"],
@@ -134,7 +138,7 @@ def test_every_command_has_bad_argument_cases():
     """A new command must get its cases here."""
     top = _commands()
     assert {"build", "match", "validate", "neo4j"} <= top
-    listed = top | {f"neo4j {c}" for c in _commands("neo4j")}
+    listed = top | {f"neo4j {c}" for c in _commands("neo4j")} | {f"cache {c}" for c in _commands("cache")}
     assert listed == set(CASES), f"commands without cases: {listed - set(CASES)}; stale: {set(CASES) - listed}"
 
 

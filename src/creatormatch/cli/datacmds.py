@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..data.describe import describe
-from ..data.loader import load_dataset
-from ._common import resolve_data_dir
+from ._common import echo_err, resolve_data_dir
 
 
 def _progress_printer():
@@ -27,12 +25,29 @@ def _progress_printer():
     return show
 
 
+def open_for_cli(data_dir: Path | None, progress=None):
+    """The dataset folder of a command as a ``cache.DatasetRef``: its fingerprint comes from
+    the cache when no file changed, its data from the columnar copy (ingested on first use)."""
+    from ..cache import open_dataset
+
+    return open_dataset(resolve_data_dir(data_dir), say=echo_err, progress=progress)
+
+
 def load_for_cli(data_dir: Path | None, lenient: bool = False, rejects: Path | None = None):
-    """Load the dataset for a command, printing warnings and lenient-mode counts on stderr."""
-    root = resolve_data_dir(data_dir)
+    """Load the dataset for a command, printing warnings and lenient-mode counts on stderr.
+
+    Strict loads go through the cache (validated once, then read from the columnar copy);
+    ``--lenient`` loads always read the CSV files, since they drop rows.
+    """
     progress = _progress_printer()
     try:
-        dataset = load_dataset(root, lenient=lenient, rejects_path=rejects, progress=progress)
+        if lenient:
+            from ..data.loader import load_dataset
+
+            dataset = load_dataset(resolve_data_dir(data_dir), lenient=True, rejects_path=rejects,
+                                   progress=progress)
+        else:
+            dataset = open_for_cli(data_dir, progress).load()
     finally:
         if progress:
             click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
@@ -83,6 +98,8 @@ def validate(data_dir: Path | None, lenient: bool, rejects: Path) -> None:
 def info(data_dir: Path | None, fmt: str) -> None:
     """Describe a dataset: row counts, markets, date range, optional files present."""
     import json
+
+    from ..data.describe import describe
 
     dataset = load_for_cli(data_dir)
     summary = describe(dataset)

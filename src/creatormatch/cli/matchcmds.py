@@ -13,7 +13,7 @@ import click
 
 from ..recommend.params import COMPONENTS
 from ._common import data_option, echo_err, format_option
-from .datacmds import load_for_cli
+from .datacmds import load_for_cli, open_for_cli
 
 _SHORT = {"mf": "mf", "graph": "graph", "category_fit": "fit", "cooperation": "coop", "consistency": "cons",
           "uplift": "uplift"}
@@ -34,14 +34,20 @@ def source_option(func):
              "load it first with 'creatormatch neo4j load').")(func)
 
 
-def load_source(data_dir: Path | None, source: str):
-    """The dataset from the CSV folder or, with ``source='neo4j'``, read back from Neo4j."""
+def load_source(data_dir: Path | None, source: str, lazy: bool = False):
+    """The dataset from the CSV folder or, with ``source='neo4j'``, read back from Neo4j.
+
+    ``lazy``: for the CSV folder, a ``cache.DatasetRef`` (the data is read only if the
+    model has to be built) instead of the loaded ``Dataset``.
+    """
     if source == "neo4j":
         from ..store import StoreConfig
         from ..store.readback import read_dataset_from_neo4j
 
         echo_err("Reading the dataset from Neo4j ...")
         return read_dataset_from_neo4j(StoreConfig.from_env())
+    if lazy:
+        return open_for_cli(data_dir)
     return load_for_cli(data_dir)
 
 
@@ -49,7 +55,7 @@ def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv"
     from ..recommend.cache import load_or_build
     from ..recommend.matcher import Matcher
 
-    dataset = load_source(data_dir, source)
+    dataset = load_source(data_dir, source, lazy=True)
     matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
     return Matcher(matcher.model, use_ranker=False) if ranker == "none" else matcher
 

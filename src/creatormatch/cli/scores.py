@@ -10,11 +10,18 @@ from typing import Any
 
 import click
 
-from ..indices import compute_indices, scorecard as build_scorecard
 from ..indices.lookup import resolve_category, resolve_creator, resolve_market
 from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows
-from ._common import data_option, format_option
+from ._common import data_option, echo_err, format_option
 from .datacmds import load_for_cli
+
+
+def compute_indices(dataset):
+    """The creator indices of ``dataset``: computed once per dataset content, then read
+    from the cache (``cache.indexstore``)."""
+    from ..cache.indexstore import cached_indices
+
+    return cached_indices(dataset, say=echo_err)
 
 _SHORT = {
     "creator_id": "creator", "handle": "handle", "market": "mkt", "followers": "followers",
@@ -62,6 +69,8 @@ def scorecard(creator_id: str, data_dir: Path | None, fmt: str) -> None:
     """
     dataset = load_for_cli(data_dir)
     row = resolve_creator(dataset, creator_id)
+    from ..indices import scorecard as build_scorecard
+
     card = build_scorecard(dataset, compute_indices(dataset), row)
     if fmt == "json":
         click.echo(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from .walk import TypedWalk
@@ -73,6 +72,8 @@ def strongest_paths(walk: TypedWalk, start: Node, end: Node, *, alpha: float = 0
         for part in (_linked(walk, n_start, n_end), _linked(walk, n_end, n_start)):
             for t, rows in part.items():
                 nodes.update((t, int(r)) for r in rows)
+    import networkx as nx  # only explanations need it; 'match' never pays its import
+
     g = nx.DiGraph()
     by_type: dict[str, np.ndarray] = {}
     for t, r in nodes:

@@ -1,65 +1,108 @@
 """Finding the model for a dataset: an explicit file, the cache, or a fresh build.
 
-The cache holds one model per dataset fingerprint::
+The cache holds one model per dataset fingerprint (layout: ``creatormatch.cache.location``)::
 
     $CREATORMATCH_CACHE/<fingerprint>.npz      (default ~/.cache/creatormatch/)
 
 A cached model is used only when its header names the same fingerprint; a damaged or
 outdated cache entry is rebuilt (with a message), never silently used.  An explicit
 ``model_path`` that does not match the data is an error (``ModelError``), not a rebuild.
+
+Models are read memory-mapped.  The full digest check (a read of every byte) runs the
+first time a file is loaded; then a *seal* (``seals/<key>.json``: the file's state and
+digest) lets later loads of the unchanged file skip it -- the same metadata rule as the
+dataset copies (``docs/cache.md``).  ``creatormatch cache verify`` re-checks every byte.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Union
 
-from ..data.dataset import Dataset
+from ..cache import location
+from ..cache import seal as seals
+from ..cache.filestate import file_state
+from ..cache.ingest import DatasetRef
 from ..errors import ModelError
-from .matcher import Matcher
 from .params import MatchParams
 
-__all__ = ["cache_dir", "cache_path", "load_or_build"]
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
+    from .matcher import Matcher
+
+__all__ = ["cache_dir", "cache_path", "load_or_build", "load_sealed"]
 
 Progress = Callable[[str], None]
+DataLike = Union["Dataset", DatasetRef]
 
-
-def cache_dir() -> Path:
-    """``$CREATORMATCH_CACHE`` or ``~/.cache/creatormatch``."""
-    env = os.environ.get("CREATORMATCH_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "creatormatch"
+cache_dir = location.cache_dir
 
 
 def cache_path(fingerprint: str) -> Path:
     """Where the model of the dataset with ``fingerprint`` is cached."""
-    if not fingerprint or any(ch in fingerprint for ch in "/\\<>:|*?\"") or fingerprint.startswith("."):
-        raise ModelError(f"fingerprint {fingerprint!r} cannot name a cache file; pass an explicit model path")
-    return cache_dir() / f"{fingerprint}.npz"
+    return location.model_entry(fingerprint)
 
 
-def load_or_build(dataset: Dataset, model_path: str | Path | None = None, params: MatchParams | None = None,
-                  progress: Progress | None = None, use_cache: bool = True) -> Matcher:
-    """A ``Matcher`` for ``dataset``.
+def load_sealed(path: str | Path, fingerprint: str | None = None, seal: bool = True) -> "Matcher":
+    """``Matcher.load`` that verifies the full digest only when the file changed since it
+    was last verified (``seal``: record the verification in the cache)."""
+    from .matcher import Matcher
+    from .model import load_model
+
+    path = Path(path)
+    reference = seals.reference_now()
+    state = file_state(path)
+    trusted = seals.sealed_digest(path) if seal else None
+    model = load_model(path, fingerprint, trusted_digest=trusted)
+    if seal and trusted is None:
+        seals.seal(path, model.digest, state, reference)
+    return Matcher(model)
+
+
+def _fingerprint_and_dataset(data: DataLike) -> tuple[str, Callable[[], "Dataset"]]:
+    if isinstance(data, DatasetRef):
+        return data.fingerprint, data.load
+    return data.fingerprint, lambda: data
+
+
+def load_or_build(dataset: DataLike, model_path: str | Path | None = None, params: MatchParams | None = None,
+                  progress: Progress | None = None, use_cache: bool = True) -> "Matcher":
+    """A ``Matcher`` for ``dataset`` (a ``Dataset``, or a ``DatasetRef`` loaded only if the
+    model has to be built).
 
     * ``model_path`` given: load it; refuse it (``ModelError``) if it was built from other data.
     * otherwise: the cached model of this fingerprint if present and intact, else build one
-      and save it to the cache (when the cache folder is writable).
+      and save it to the cache (when the cache folder is writable).  Concurrent builds of the
+      same fingerprint wait for each other (a lock), so the model is built once.
     """
     say = progress or (lambda _m: None)
+    fingerprint, get_dataset = _fingerprint_and_dataset(dataset)
+    writable = use_cache and location.ensure_writable(say)
     if model_path is not None:
-        return Matcher.load(model_path, dataset.fingerprint)
+        return load_sealed(model_path, fingerprint, seal=writable)
     path = None
     if use_cache:
         try:
-            path = cache_path(dataset.fingerprint)
+            path = cache_path(fingerprint)
         except ModelError:
             path = None
     if path is not None and path.is_file():
         try:
-            return Matcher.load(path, dataset.fingerprint)
+            return load_sealed(path, fingerprint, seal=writable)
         except ModelError as exc:
             say(f"Cached model not usable ({exc}); rebuilding.")
+    if path is None or not writable:
+        return _build(get_dataset(), params, say, None)
+    with location.entry_lock(f"model-{fingerprint}"):
+        if path.is_file():  # built by another process while we waited
+            try:
+                return load_sealed(path, fingerprint, seal=True)
+            except ModelError:
+                pass
+        return _build(get_dataset(), params, say, path)
+
+
+def _build(dataset: "Dataset", params: MatchParams | None, say: Progress, path: Path | None) -> "Matcher":
     say("Building the match model for this dataset (once; it is cached afterwards).")
     from ..ranker.train import build_with_ranker
 
@@ -69,5 +112,5 @@ def load_or_build(dataset: Dataset, model_path: str | Path | None = None, params
             matcher.save(path)
             say(f"Cached the model at {path}")
         except OSError as exc:
-            say(f"Could not cache the model at {path} ({exc}); continuing without a cache.")
+            location.warn_unwritable(exc, say)
     return matcher

@@ -26,7 +26,6 @@ import json
 import os
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -40,9 +39,11 @@ from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_ma
 from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
 from .mf import Factors, fit_factors
+from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model",
+           "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
 FORMAT_VERSION = 2
@@ -85,6 +86,8 @@ class MatchModel:
     history: Any = None
     #: the learned second stage (``ranker.booster.RankerModel``), None = blend only
     ranker: Any = None
+    #: The digest of the file the model was loaded from ("" for a model built in memory).
+    digest: str = ""
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -197,7 +200,12 @@ def _csr_parts(prefix: str, m) -> dict[str, np.ndarray]:
 
 def _csr_from(arrays: dict[str, np.ndarray], prefix: str, cls=sp.csr_array):
     shape = tuple(int(x) for x in arrays[f"{prefix}.shape"])
-    return cls((arrays[f"{prefix}.data"], arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]), shape=shape)
+    indices, indptr = arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]
+    if indptr.dtype == np.int64 and indices.dtype == np.int32 and len(indptr) and indptr[-1] < 2**31 - 1:
+        # one index dtype, as scipy wants it: converting indptr (rows + 1 values) here spares
+        # scipy a scan and a copy of the (memory-mapped) indices, which are nnz long
+        indptr = indptr.astype(np.int32)
+    return cls((arrays[f"{prefix}.data"], indices, indptr), shape=shape)
 
 
 def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
@@ -263,7 +271,12 @@ def _header(model: MatchModel) -> dict[str, Any]:
 
 
 def save_model(model: MatchModel, path: str | Path) -> Path:
-    """Write ``model`` to ``path`` atomically (temporary file + fsync + rename)."""
+    """Write ``model`` to ``path`` atomically (temporary file + fsync + rename).
+
+    The file is an uncompressed ``.npz`` whose every array starts on a 64-byte boundary,
+    so ``load_model`` can map it without copying.  ``header["digest"]`` is computed here,
+    over the header and every array.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _arrays(model)
@@ -273,7 +286,7 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, header=blob, **arrays)
+            write_aligned_npz(fh, {"header": blob, **arrays})
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -286,23 +299,16 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     return path
 
 
-def _npz(fh):
-    """``np.load`` of an open file that must be an ``.npz`` archive (we own the handle, since
-    np.load leaks its own when the archive is unreadable)."""
-    z = np.load(fh, allow_pickle=False)
-    if not isinstance(z, np.lib.npyio.NpzFile):
-        raise ValueError("not an .npz archive")
-    return z
-
-
 def read_header(path: str | Path) -> dict[str, Any]:
     """The JSON header of a model file (without checking the arrays)."""
     path = Path(path)
-    with _open_model(path) as z:
-        return _header_of(path, z)
+    z = _open_model(path)
+    return _header_of(path, z)
 
 
-def _open_model(path: Path):
+def _open_model(path: Path) -> NpzMap:
+    """Map the model file at ``path``: one open handle, so the header and the arrays come
+    from the same file even if ``build`` renames a new model over the path meanwhile."""
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
@@ -310,43 +316,36 @@ def _open_model(path: Path):
     except OSError as exc:
         raise ModelError(f"cannot read the model file {path} ({exc})") from None
     try:
-        return _OpenModel(fh, _npz(fh))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        fh.close()
+        with fh:
+            return NpzMap(fh)
+    except (NpzDamaged, ValueError, OSError) as exc:
         raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
                          "'creatormatch build'") from None
 
 
-class _OpenModel:
-    """One open handle on a model file: header and arrays come from the same file even if
-    ``build`` renames a new model over the path meanwhile."""
-
-    def __init__(self, fh, z):
-        self.fh, self.z = fh, z
-
-    def __enter__(self):
-        return self.z
-
-    def __exit__(self, *exc) -> None:
-        self.z.close()
-        self.fh.close()
-
-
-def _header_of(path: Path, z) -> dict[str, Any]:
+def _header_of(path: Path, z: NpzMap) -> dict[str, Any]:
     try:
-        return json.loads(bytes(z["header"]).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
+        header = json.loads(bytes(z["header"]).decode("utf-8"))
+    except (KeyError, ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not a readable creatormatch model ({exc}); rebuild it with "
                          "'creatormatch build'") from None
+    if not isinstance(header, dict):
+        raise ModelError(f"{path} is not a readable creatormatch model (its header is not a JSON object); "
+                         "rebuild it with 'creatormatch build'")
+    return header
 
 
-def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
-    """Read a model written by ``save_model``.
+def load_model(path: str | Path, fingerprint: str | None = None, trusted_digest: str | None = None) -> MatchModel:
+    """Read a model written by ``save_model``, memory-mapped: no array is copied or read
+    until it is used.
 
     Parameters
     ----------
     path : the ``.npz`` file.
     fingerprint : when given, the ``Dataset.fingerprint`` the model must have been built from.
+    trusted_digest : the digest this very file was verified to have before (the cache's
+        seal, ``recommend.cache``).  When the header names it, the full digest check (a
+        read of every byte) is skipped; the structural checks always run.
 
     Raises
     ------
@@ -354,23 +353,21 @@ def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
         altered after it was written (digest mismatch), or built from other data.
     """
     path = Path(path)
-    with _open_model(path) as z:
-        header = _header_of(path, z)
-        if header.get("format") != FORMAT:
-            raise ModelError(f"{path} is not a creatormatch model")
-        if header.get("format_version") != FORMAT_VERSION:
-            raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
-                             f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
-        if fingerprint is not None and header.get("fingerprint") != fingerprint:
-            raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
-                             f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
-        try:
-            arrays = {name: z[name] for name in z.files if name != "header"}
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
-            raise ModelError(f"{path} is damaged ({exc}); rebuild it with 'creatormatch build'") from None
-    if _digest(header, arrays) != header.get("digest"):
-        raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
-                         "written. Rebuild it with 'creatormatch build'.")
+    z = _open_model(path)
+    header = _header_of(path, z)
+    if header.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a creatormatch model")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
+                         f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
+    if fingerprint is not None and header.get("fingerprint") != fingerprint:
+        raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
+                         f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
+    arrays = {name: z[name] for name in z.files if name != "header"}
+    if trusted_digest is None or header.get("digest") != trusted_digest:
+        if _digest(header, arrays) != header.get("digest"):
+            raise ModelError(f"{path} does not match its digest: the file was altered or damaged after it was "
+                             "written. Rebuild it with 'creatormatch build'.")
     try:
         model = _model_from(header, arrays)
         _check_shapes(model)
@@ -379,13 +376,68 @@ def load_model(path: str | Path, fingerprint: str | None = None) -> MatchModel:
         raise ModelError(f"{path} is incomplete or inconsistent ({exc}); rebuild it with 'creatormatch build'") from None
 
 
+def verify_model(path: str | Path) -> list[str]:
+    """Every problem of the model file at ``path`` found by a full check (structure, header
+    and the digest over every byte); ``[]`` when it is sound."""
+    try:
+        load_model(path)
+    except ModelError as exc:
+        return [str(exc)]
+    return []
+
+
+class _Undecoded:
+    """A text column still as stored: UTF-8 bytes (``ascii``: every string is ASCII)."""
+
+    __slots__ = ("raw", "ascii")
+
+    def __init__(self, raw: np.ndarray, ascii: bool):
+        self.raw, self.ascii = raw, ascii
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def decode(self) -> np.ndarray:
+        # ASCII bytes convert in C; other text needs a real UTF-8 decode
+        return self.raw.astype("U") if self.ascii else np.char.decode(self.raw, "utf-8")
+
+
+class _TextColumns(dict):
+    """The columns of one id table, text decoded on first access: a command that shows ten
+    creators never decodes a million handles.  Reads like a plain ``dict``."""
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        value = dict.__getitem__(self, key)
+        if isinstance(value, _Undecoded):
+            value = value.decode()
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self):
+        return iter(list(dict.keys(self)))
+
+    def items(self):  # type: ignore[override]
+        return [(k, self[k]) for k in dict.keys(self)]
+
+    def values(self):  # type: ignore[override]
+        return [self[k] for k in dict.keys(self)]
+
+    def lengths(self) -> dict[str, int]:
+        """Rows of every column, without decoding any."""
+        return {k: len(v) for k, v in dict.items(self)}
+
+
 def _check_shapes(model: MatchModel) -> None:
     """Every array agrees with the node counts (raises ValueError otherwise)."""
     n = model.sizes
     for group, cols in model.tables.items():
-        for name, arr in cols.items():
-            if len(arr) != n[group]:
-                raise ValueError(f"{group}.{name} has {len(arr)} rows, expected {n[group]}")
+        lengths = cols.lengths() if isinstance(cols, _TextColumns) else {k: len(v) for k, v in cols.items()}
+        for name, rows in lengths.items():
+            if rows != n[group]:
+                raise ValueError(f"{group}.{name} has {rows} rows, expected {n[group]}")
     for name, m in model.relations.items():
         src, dst = RELATIONS[name]
         if m.shape != (n[src], n[dst]):
@@ -409,9 +461,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
     for name, arr in arrays.items():
         group, _, col = name.partition(".")
         if group in ("creator", "brand", "category", "product", "campaign"):
-            if name in text:   # ASCII bytes convert in C; other text needs a real UTF-8 decode
-                arr = arr.astype("U") if text[name] else np.char.decode(arr, "utf-8")
-            tables.setdefault(group, {})[col] = arr
+            columns = tables.setdefault(group, _TextColumns())
+            dict.__setitem__(columns, col, _Undecoded(arr, bool(text[name])) if name in text else arr)
     relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
     unknown = set(relations) - set(RELATIONS)
     if unknown:
@@ -444,4 +495,5 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
         influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
         created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
+        digest=str(header.get("digest", "")),
     )
