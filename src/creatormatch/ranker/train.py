@@ -14,7 +14,9 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   not positive before ``t``;
 * **rows**: per brand (at most ``max_brands_per_cut`` brands per cut, drawn with the seed),
   its candidates (``ranker.candidates``) in its own market, past collaborators excluded --
-  exactly what ``match`` ranks with the default filters;
+  exactly what ``match`` ranks with the default filters; of the training cuts' negative
+  rows a seeded ``negative_rate`` share is kept, each weighted ``1 / negative_rate`` so the
+  trees still see the true base rate (the validation cut keeps every row);
 * **model**: LightGBM, one configuration per objective (default ``binary``; ``lambdarank``
   can be added) and ``num_leaves`` value, each early-stopped on the validation cut
   (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
@@ -76,6 +78,10 @@ class RankerParams:
     max_rounds: int = 1000
     early_stopping_rounds: int = 50
     num_threads: int = 2
+    #: share of the negative training rows kept (each weighted 1 / rate, so the trees still see
+    #: the true base rate); the validation cut is never subsampled
+    negative_rate: float = 0.25
+    max_bin: int = 63
     seed: int = 42
     exclude_groups: tuple[str, ...] = ()
 
@@ -86,6 +92,8 @@ class RankerParams:
             raise ValueError("cuts must be 0 (automatic) or positive")
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")
+        if not 0.0 < self.negative_rate <= 1.0:
+            raise ValueError("negative_rate must lie in (0, 1]")
         bad = set(self.objectives) - {"binary", "lambdarank"}
         if bad or not self.objectives:
             raise ValueError(f"objectives must be among binary, lambdarank (got {sorted(bad)})")
@@ -229,6 +237,22 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
     return out
 
 
+def _subsample(cuts: list[TrainingCut], p: RankerParams) -> tuple[np.ndarray, ...]:
+    """The training rows of ``cuts`` with a seeded ``negative_rate`` share of the negatives
+    kept (weight ``1 / negative_rate``) and every positive (weight 1); groups recounted."""
+    rng = np.random.default_rng([p.seed, 7])
+    xs, ys, gs, ws = [], [], [], []
+    for c in cuts:
+        keep = (c.y > 0) | (rng.random(len(c.y)) < p.negative_rate)
+        group_of = np.repeat(np.arange(len(c.groups)), c.groups)
+        xs.append(c.X[keep])
+        ys.append(c.y[keep])
+        gs.append(np.bincount(group_of[keep], minlength=len(c.groups)))
+        ws.append(np.where(c.y[keep] > 0, 1.0, 1.0 / p.negative_rate))
+    groups = np.concatenate(gs)
+    return (np.concatenate(xs), np.concatenate(ys), groups[groups > 0], np.concatenate(ws))
+
+
 def _ndcg_at_10(raw: np.ndarray, cut: TrainingCut) -> float:
     """Mean NDCG@10 over the cut's brands with a future collaborator (misses outside the
     candidates included through ``n_relevant``)."""
@@ -254,6 +278,7 @@ def _lgb_params(params: RankerParams, objective: str, leaves: int) -> dict[str, 
         "min_data_in_leaf": params.min_data_in_leaf, "feature_fraction": 0.8, "lambda_l2": 1.0,
         "num_threads": params.num_threads, "seed": params.seed, "deterministic": True, "force_row_wise": True,
         "verbose": -1, "metric": "binary_logloss" if objective == "binary" else "ndcg", "eval_at": [10],
+        "max_bin": params.max_bin,
     }
     if objective == "lambdarank":
         out["lambdarank_truncation_level"] = 20
@@ -288,12 +313,10 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
     if not train or val.y.sum() == 0 or sum(c.y.sum() for c in train) == 0:
         raise UsageError("no future collaborator falls inside the ranker's candidates at the training cuts; "
                          "the data is too thin to train a ranker")
-    X = np.concatenate([c.X for c in train])
-    y = np.concatenate([c.y for c in train])
-    groups = np.concatenate([c.groups for c in train])
+    X, y, groups, weight = _subsample(train, p)
     cat = [FEATURE_NAMES.index(n) for n in CATEGORICAL]
-    dtrain = lgb.Dataset(X, y, group=groups, feature_name=list(FEATURE_NAMES), categorical_feature=cat,
-                         free_raw_data=False)
+    dtrain = lgb.Dataset(X, y, weight=weight, group=groups, feature_name=list(FEATURE_NAMES),
+                         categorical_feature=cat, free_raw_data=False)
     dval = lgb.Dataset(val.X, val.y, group=val.groups, reference=dtrain, feature_name=list(FEATURE_NAMES),
                        categorical_feature=cat, free_raw_data=False)
     trials = []
