@@ -39,7 +39,7 @@ from .protocol import positive_pairs
 
 __all__ = [
     "Recommender", "RandomRecommender", "PopularityRecommender", "ItemKNNRecommender",
-    "FactorRecommender", "MatcherPool", "MatcherRecommender", "creator_popularity", "COLLABORATIVE",
+    "FactorRecommender", "MatcherPool", "MatcherRecommender", "creator_popularity", "COLLABORATIVE", "ranking_scores",
 ]
 
 #: The purely collaborative baselines the blend must beat by a margin (issue 6).
@@ -300,8 +300,14 @@ class MatcherRecommender:
         return self
 
     def score(self, brand_rows: np.ndarray) -> np.ndarray:
-        out = np.full((len(brand_rows), self._n), -np.inf)
-        for i, b in enumerate(np.asarray(brand_rows, np.int64)):
-            ranking = self._matcher.rank(int(b))
-            out[i, ranking.rows] = ranking.score
-        return out
+        return ranking_scores(self._matcher, brand_rows, self._n)
+
+
+def ranking_scores(matcher, brand_rows: np.ndarray, n_creators: int) -> np.ndarray:
+    """``(len(brand_rows), n_creators)`` scores of ``matcher.rank`` with the default filters;
+    ``-inf`` for every creator the ranking leaves out."""
+    out = np.full((len(brand_rows), n_creators), -np.inf)
+    for i, b in enumerate(np.asarray(brand_rows, np.int64)):
+        ranking = matcher.rank(int(b))
+        out[i, ranking.rows] = ranking.score
+    return out

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..data.dataset import Dataset
-from .baselines import MatcherPool
+from .baselines import MatcherPool, ranking_scores
 
 __all__ = ["RankerRecommender", "RANKER_MODELS"]
 
@@ -89,8 +89,4 @@ class RankerRecommender:
         return np.concatenate(ps), np.concatenate(ys)
 
     def score(self, brand_rows: np.ndarray) -> np.ndarray:
-        out = np.full((len(brand_rows), self._n), -np.inf)
-        for i, b in enumerate(np.asarray(brand_rows, np.int64)):
-            ranking = self._matcher.rank(int(b))
-            out[i, ranking.rows] = ranking.score
-        return out
+        return ranking_scores(self._matcher, brand_rows, self._n)

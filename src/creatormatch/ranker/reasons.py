@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .features import FEATURE_NAMES, FEATURES, INDEX_NAMES
-from .history import PAIR_STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..recommend.matcher import Matcher, Ranking

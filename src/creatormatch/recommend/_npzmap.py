@@ -19,7 +19,6 @@ from __future__ import annotations
 import mmap
 import struct
 import zipfile
-from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
