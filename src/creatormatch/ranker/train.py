@@ -14,9 +14,10 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   not positive before ``t``;
 * **rows**: per brand (at most ``max_brands_per_cut`` brands per cut, drawn with the seed),
   its candidates (``ranker.candidates``) in its own market, past collaborators excluded --
-  exactly what ``match`` ranks with the default filters; of the training cuts' negative
-  rows a seeded ``negative_rate`` share is kept, each weighted ``1 / negative_rate`` so the
-  trees still see the true base rate (the validation cut keeps every row);
+  exactly what ``match`` ranks with the default filters; above ``max_training_rows``
+  (1.5M) rows in all, a seeded share of the training cuts' negative rows is kept, each
+  weighted ``1 / share`` so the trees still see the true base rate (the validation cut
+  keeps every row);
 * **model**: LightGBM, one configuration per objective (default ``binary``; ``lambdarank``
   can be added) and ``num_leaves`` value, each early-stopped on the validation cut
   (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
@@ -79,9 +80,11 @@ class RankerParams:
     early_stopping_rounds: int = 50
     num_threads: int = 2
     #: share of the negative training rows kept (each weighted 1 / rate, so the trees still see
-    #: the true base rate); the validation cut is never subsampled
-    negative_rate: float = 0.25
-    max_bin: int = 63
+    #: the true base rate); 0 = automatic: all of them up to ``max_training_rows`` rows, else
+    #: the share that leaves about that many. The validation cut is never subsampled.
+    negative_rate: float = 0.0
+    max_training_rows: int = 1_500_000
+    max_bin: int = 255
     seed: int = 42
     exclude_groups: tuple[str, ...] = ()
 
@@ -92,8 +95,8 @@ class RankerParams:
             raise ValueError("cuts must be 0 (automatic) or positive")
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")
-        if not 0.0 < self.negative_rate <= 1.0:
-            raise ValueError("negative_rate must lie in (0, 1]")
+        if not 0.0 <= self.negative_rate <= 1.0:
+            raise ValueError("negative_rate must lie in [0, 1] (0 = automatic)")
         bad = set(self.objectives) - {"binary", "lambdarank"}
         if bad or not self.objectives:
             raise ValueError(f"objectives must be among binary, lambdarank (got {sorted(bad)})")
@@ -238,17 +241,24 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
 
 
 def _subsample(cuts: list[TrainingCut], p: RankerParams) -> tuple[np.ndarray, ...]:
-    """The training rows of ``cuts`` with a seeded ``negative_rate`` share of the negatives
-    kept (weight ``1 / negative_rate``) and every positive (weight 1); groups recounted."""
+    """The training rows of ``cuts`` with a seeded share of the negatives kept (weight
+    ``1 / share``) and every positive (weight 1); groups recounted.  The share is
+    ``negative_rate``, or automatically 1 up to ``max_training_rows`` rows in all."""
     rng = np.random.default_rng([p.seed, 7])
+    rate = p.negative_rate
+    if rate == 0.0:
+        negatives = sum(int((c.y == 0).sum()) for c in cuts)
+        positives = sum(int(c.y.sum()) for c in cuts)
+        room = max(p.max_training_rows - positives, 1)
+        rate = 1.0 if negatives <= room else room / negatives
     xs, ys, gs, ws = [], [], [], []
     for c in cuts:
-        keep = (c.y > 0) | (rng.random(len(c.y)) < p.negative_rate)
+        keep = (c.y > 0) | (rng.random(len(c.y)) < rate) if rate < 1.0 else np.ones(len(c.y), bool)
         group_of = np.repeat(np.arange(len(c.groups)), c.groups)
         xs.append(c.X[keep])
         ys.append(c.y[keep])
         gs.append(np.bincount(group_of[keep], minlength=len(c.groups)))
-        ws.append(np.where(c.y[keep] > 0, 1.0, 1.0 / p.negative_rate))
+        ws.append(np.where(c.y[keep] > 0, 1.0, 1.0 / rate))
     groups = np.concatenate(gs)
     return (np.concatenate(xs), np.concatenate(ys), groups[groups > 0], np.concatenate(ws))
 
