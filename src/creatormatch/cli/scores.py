@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..display import format_table
 from ..indices import compute_indices, scorecard as build_scorecard
 from ..indices.lookup import resolve_category, resolve_creator, resolve_market
 from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows
@@ -108,13 +109,8 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
         return "No creators match."
     heads = [_SHORT.get(c, c) for c in columns]
     cells = [[_cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(heads)]
     numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in columns]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
-
-    return "\n".join([line(heads), line(["-" * w for w in widths])] + [line(r) for r in cells])
+    return format_table(heads, cells, ["right" if num else "left" for num in numeric])
 
 
 def _cell(value: Any) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..display import format_table as _text_table
 from .experiment import ACCURACY, Evaluation
 from .metrics import lorenz_curve
 
@@ -57,12 +58,9 @@ def format_table(evaluation: Evaluation) -> str:
         p = data["significance"].get(name, {}).get(f"ndcg@{k0}")
         ref = "(reference)" if name == evaluation.reference else _p(p)
         rows.append([name] + [_fmt(m.get(c)) for c in cols] + [ref, _fmt(data["oracle_ratio"].get(name), 2)])
-    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
     lines = [f"Split date {data['split_date']}: {data['n_brands']:,} test brands "
              f"({data['n_cold_brands']:,} cold-start), {data['n_test_pairs']:,} test pairs."]
-    lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    lines.append(_text_table(head, rows, ["left"] + ["right"] * (len(head) - 1), rule=False))
     if evaluation.reference:
         lines.append(f"p: two-sided Wilcoxon signed-rank test per brand of {evaluation.reference} against each model.")
     lines.extend(f"Note: {n}" for n in evaluation.notes)
