@@ -57,7 +57,7 @@ def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     n = prep.n_creators
     col = dataset.collaborations
     if len(col) == 0:
-        return unavailable("cooperation", n)
+        return unavailable("cooperation", n, "no collaborations")
     creator = prep.collab_creator
     status = col["status"]
     answered = status_in(status, "accepted", "declined", "completed", "cancelled")
