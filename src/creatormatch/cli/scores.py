@@ -13,7 +13,9 @@ import click
 from ..display import format_table
 from ..indices import compute_indices, scorecard as build_scorecard
 from ..indices.lookup import resolve_category, resolve_creator, resolve_market
-from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows
+from ..indices.table import (
+    INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows, unavailable_notes,
+)
 from ._common import data_option, format_option
 from .datacmds import load_for_cli
 
@@ -40,7 +42,8 @@ def scores(data_dir: Path | None, market: str | None, category: str | None, top:
     """Creator indices, 0-100 within each creator's market.
 
     Index columns are percentiles among the creators of the same market; an empty cell
-    (null in JSON) means not available -- never 0 or 50.  The evidence columns count the
+    (null in JSON) means not available -- never 0 or 50; the reason is printed (in JSON:
+    "not_available" of each row).  The evidence columns count the
     invitations with an outcome and the videos behind the values.  Formulas: docs/indices.md.
     """
     dataset = load_for_cli(data_dir)
@@ -48,6 +51,9 @@ def scores(data_dir: Path | None, market: str | None, category: str | None, top:
     c = resolve_category(dataset, category) if category else None
     indices = compute_indices(dataset)
     rows = score_rows(dataset, indices, market=m, category=c, sort=sort, top=top or None)
+    if fmt == "table":  # JSON rows carry the reasons in "not_available"; CSV stays one table
+        for note in unavailable_notes(indices):
+            click.echo(f"Note: {note}", err=True)
     _emit(rows, SCORE_COLUMNS, fmt)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from ..data.dataset import Dataset
 from ._result import CreatorIndices, IndexResult
 from .consistency import WEIGHTS as CONSISTENCY_WEIGHTS
-from .cooperation import WEIGHTS as COOPERATION_WEIGHTS
+from .cooperation import MENTION_WEIGHTS, WEIGHTS as COOPERATION_WEIGHTS
 from .diligence import WEIGHTS as DILIGENCE_WEIGHTS
 from .success import WEIGHTS as SUCCESS_WEIGHTS
 from .uplift import WEIGHTS as UPLIFT_WEIGHTS
@@ -79,6 +79,7 @@ class IndexCard:
     evidence: int
     facts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    reason: str | None = None    # why it is not available ("no products", ...); None when it is
 
 
 @dataclass(frozen=True)
@@ -168,18 +169,15 @@ def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_catego
 def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, dataset: Dataset) -> IndexCard:
     title, meaning = TITLES[name], WHAT[name]
     if not result.available:
-        why = ("videos.csv is not part of this dataset" if name != "cooperation" and name != "consistency"
-               else "the dataset has no collaborations")
-        if name == "sales_uplift" and dataset.has("videos"):
-            why = "videos.csv has no orders or GMV"
-        return IndexCard(name, title, meaning, False, None, 0, 0, [f"not available: {why}"], [])
+        why = result.reason or "its inputs are not part of this dataset"
+        return IndexCard(name, title, meaning, False, None, 0, 0, [f"not available: {why}"], [], why)
     peers = int((peers_mask & ~np.isnan(result.score)).sum())
     c = _Row(result.components, i, peers_mask)
     facts, advice = _EXPLAIN[name](c)
     evidence = int(result.evidence[i])
     if np.isnan(result.score[i]):
         return IndexCard(name, title, meaning, False, None, peers, evidence,
-                         facts + [f"not available: {NONE_YET[name]}"], [START[name]])
+                         facts + [f"not available: {NONE_YET[name]}"], [START[name]], result.reason_for(i))
     if evidence < FEW[name]:
         advice = advice + [f"more {EVIDENCE_UNIT[name]}: with only {evidence}, the score is still pulled "
                            "toward the market average (small samples never top the charts)."]
@@ -253,6 +251,8 @@ Explainer = Callable[[_Row], tuple[list[str], list[str]]]
 
 
 def _cooperation(c: _Row) -> tuple[list[str], list[str]]:
+    if "mention_mode" in c.components:
+        return _cooperation_mentions(c)
     facts: list[str] = []
     decided, answered = c.n("invitations_decided"), c.n("invitations_answered")
     open_ = c.n("invitations") - decided
@@ -290,6 +290,19 @@ def _cooperation(c: _Row) -> tuple[list[str], list[str]]:
                    "and delivery."),
     }
     return facts, [tips[k] for k in c.weakest(COOPERATION_WEIGHTS)[:2]]
+
+
+def _cooperation_mentions(c: _Row) -> tuple[list[str], list[str]]:
+    """Cooperation on mention-only data: collaborations and brands per post observed."""
+    collabs, brands, posts = c.n("collaborations"), c.n("brands_worked_with"), c.n("posts_observed")
+    facts = [f"{_plural(collabs, 'collaboration')} with {_plural(brands, 'brand')}"
+             + (f" in {_plural(posts, 'post')} observed" if posts else "")
+             + " (this dataset records collaborations, not how invitations were answered)"]
+    tips = {"collaboration_rate": "work with brands more often.",
+            "brand_rate": "work with more different brands.",
+            "fulfilment": "deliver every video you promise in a collaboration.",
+            "rating": "ask brands for feedback after each collaboration."}
+    return facts, [tips[k] for k in c.weakest(MENTION_WEIGHTS)[:2]]
 
 
 def _consistency(c: _Row) -> tuple[list[str], list[str]]:
