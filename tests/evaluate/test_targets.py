@@ -50,3 +50,19 @@ def test_blend_reaches_the_oracle_share(default_evaluation) -> None:
     assert ratios["oracle"] == 1.0
     # a ceiling: no model comes close to it (largest measured: blend 0.74)
     assert all(r <= 0.9 for name, r in ratios.items() if name != "oracle")
+
+
+@pytest.mark.slow
+def test_intervals_are_narrow_and_no_thin_data_warning(default_evaluation) -> None:
+    """The default market holds enough brands to conclude: no warning, and NDCG intervals
+    over brands about +-0.05 wide (measured: widths 0.03-0.10), so the blend's interval lies
+    wholly above those of random and popularity."""
+    thin = default_evaluation["thin_data"]
+    assert thin["conclusive"] is True and thin["shortfalls"] == [] and thin["warning"] is None
+    ci = default_evaluation["ndcg_ci"]
+    for name, m in default_evaluation["models"].items():
+        low, high = ci[name]["ndcg@10"]
+        assert low <= m["ndcg@10"] <= high
+        assert high - low < 0.12, name
+    assert ci["blend"]["ndcg@10"][0] > max(ci["random"]["ndcg@10"][1], ci["popularity"]["ndcg@10"][1])
+    assert "blend_tuned" in default_evaluation["models"]      # enough validation brands: tuned
