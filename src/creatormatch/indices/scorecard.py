@@ -45,6 +45,8 @@ EVIDENCE_UNIT = {"cooperation": "invitations with an outcome", "consistency": "c
                  "diligence": "own videos", "content_volume": "own videos",
                  "content_success": "videos", "sales_uplift": "shoppable videos"}
 
+#: What cooperation's evidence counts on mention-only data.
+MENTION_UNIT = "collaborations and posts observed"
 
 #: Why a creator has no value for an index.
 NONE_YET = {
@@ -80,6 +82,7 @@ class IndexCard:
     facts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
     reason: str | None = None    # why it is not available ("no products", ...); None when it is
+    unit: str = ""               # what the evidence counts, when it differs from EVIDENCE_UNIT
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class Scorecard:
             if card.available:
                 others = _plural(card.peers - 1, "other creator")
                 head = (f"{card.title}: {card.score:.0f} / 100 (higher than {card.score:.0f}% of "
-                        f"{others} in {self.market}; based on {card.evidence:,} {EVIDENCE_UNIT[card.name]})")
+                        f"{others} in {self.market}; based on {card.evidence:,} {card.unit or EVIDENCE_UNIT[card.name]})")
             else:
                 head = f"{card.title}: not available"
             lines.append(head)
@@ -178,12 +181,14 @@ def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, datase
     if np.isnan(result.score[i]):
         return IndexCard(name, title, meaning, False, None, peers, evidence,
                          facts + [f"not available: {NONE_YET[name]}"], [START[name]], result.reason_for(i))
+    unit = MENTION_UNIT if "mention_mode" in result.components else EVIDENCE_UNIT[name]
     if evidence < FEW[name]:
-        advice = advice + [f"more {EVIDENCE_UNIT[name]}: with only {evidence}, the score is still pulled "
+        advice = advice + [f"more {unit}: with only {evidence}, the score is still pulled "
                            "toward the market average (small samples never top the charts)."]
     if not advice:
         advice = ["every input is at or above the market average; keep it up."]
-    return IndexCard(name, title, meaning, True, round(float(result.score[i]), 1), peers, evidence, facts, advice)
+    return IndexCard(name, title, meaning, True, round(float(result.score[i]), 1), peers, evidence, facts, advice,
+                     unit=unit if unit != EVIDENCE_UNIT[name] else "")
 
 
 class _Row:
