@@ -141,3 +141,14 @@ def test_invitations_all_open_say_so(tmp_path: Path, write_tables) -> None:
                             "status": "invited"}]})
     co = compute_indices(load_dataset(root)).cooperation
     assert not co.available and co.reason.startswith("no invitations with an outcome")
+
+
+def test_a_window_that_ends_before_it_starts_is_refused(tmp_path: Path, write_tables) -> None:
+    creators = [_creator("A", observed_from=_iso(T0 + timedelta(days=5)), observed_to=_iso(T0))]
+    root = write_tables(tmp_path / "backwards", {
+        "creators": creators, "brands": [{"brand_id": "X", "name": "X", "market": "ID"}],
+        "collaborations": [{"collaboration_id": "K", "brand_id": "X", "creator_id": "A", "invited_at": _iso(T0),
+                            "status": "completed"}]})
+    res = _run("validate", str(root))
+    assert res.exit_code == 2
+    assert "creators.csv:2: column 'observed_to': is before observed_from" in res.output
