@@ -153,3 +153,15 @@ def test_post_times_from_ids() -> None:
     t = time_from_post(url=f"https://www.instagram.com/reel/{code}/?igsh=abc")
     assert t.timestamp() == pytest.approx(1_700_000_000, abs=0.001)
     assert time_from_post(post_id="12345") is None and time_from_post(url="https://example.com/x") is None
+
+
+def test_unix_times_offsets_and_bad_times(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("handle,followers,posted_at,caption\n"
+                    "ann,10,1714557600,hi @x\n"                       # Unix seconds: 2024-05-01T10:00:00Z
+                    "bob,20,1714557600000,yo @x\n"                    # Unix milliseconds
+                    "cid,30,2024-05-01T12:00:00+02:00,hey @x\n"       # an offset, converted to UTC
+                    "dan,40,yesterday,@x\n", encoding="utf-8")
+    result = import_posts(path)
+    assert [v["posted_at"] for v in result.tables["videos"]] == ["2024-05-01T10:00:00Z"] * 3
+    assert result.rejects == [(5, "column 'posted_at': not a date or time (value 'yesterday')", "dan,40,yesterday,@x")]
