@@ -5,4 +5,5 @@ RETURN c.creator_id AS creator_id, c.handle AS handle, c.market AS market, c.fol
        CASE WHEN c.joined_at IS NULL THEN null
             ELSE datetime({date: c.joined_at, timezone: 'Z'}).epochSeconds END AS joined_at,
        c.rate_per_video AS rate_per_video,
+       c.observed_from.epochSeconds AS observed_from, c.observed_to.epochSeconds AS observed_to,
        [(c)-[:PRIMARY_CATEGORY]->(k:Category) | k.category_id] AS primary_category

@@ -27,7 +27,13 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == ["split_date", "n_brands", "n_cold_brands", "n_test_pairs", "models", "significance",
-                          "oracle_ratio", "calibration", "candidate_recall", "feature_importance"]
+                          "oracle_ratio", "ndcg_ci", "ci_level", "thin_data", "calibration", "candidate_recall",
+                          "feature_importance"]
+    assert data["ci_level"] == 0.95 and data["thin_data"]["conclusive"] is True
+    for name, ci in data["ndcg_ci"].items():
+        for k in (10, 50):
+            low, high = ci[f"ndcg@{k}"]
+            assert low <= data["models"][name][f"ndcg@{k}"] <= high
     assert len(data["split_date"]) == 10 and data["n_brands"] > 0 and data["n_test_pairs"] >= data["n_brands"]
     rankers = ["ranker", "ranker-no-mf", "ranker-no-graph", "ranker-no-history"]
     names = ["random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", *rankers, "oracle"]

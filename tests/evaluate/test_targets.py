@@ -96,3 +96,19 @@ def test_ranker_reaches_the_oracle_share_and_is_calibrated(default_evaluation) -
     cal = default_evaluation["calibration"]["ranker"]
     assert cal["ece"] < 0.01                                        # measured 0.0029 (base rate ~1.4 %)
     assert default_evaluation["candidate_recall"]["ranker"] >= 0.95  # measured 0.978
+
+
+@pytest.mark.slow
+def test_intervals_are_narrow_and_no_thin_data_warning(default_evaluation) -> None:
+    """The default market holds enough brands to conclude: no warning, and NDCG intervals
+    over brands about +-0.05 wide (measured: widths 0.03-0.10), so the blend's interval lies
+    wholly above those of random and popularity."""
+    thin = default_evaluation["thin_data"]
+    assert thin["conclusive"] is True and thin["shortfalls"] == [] and thin["warning"] is None
+    ci = default_evaluation["ndcg_ci"]
+    for name, m in default_evaluation["models"].items():
+        low, high = ci[name]["ndcg@10"]
+        assert low <= m["ndcg@10"] <= high
+        assert high - low < 0.12, name
+    assert ci["blend"]["ndcg@10"][0] > max(ci["random"]["ndcg@10"][1], ci["popularity"]["ndcg@10"][1])
+    assert "blend_tuned" in default_evaluation["models"]      # enough validation brands: tuned

@@ -45,8 +45,11 @@ def test_scores_json_keys_and_nulls(hand_dir: Path) -> None:
     result = run("scores", "--data", str(hand_dir), "--format", "json", "--top", "0")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert [list(r) for r in rows] == [COLUMNS] * 4
+    # the public columns, then why each empty index is empty
+    assert [list(r) for r in rows] == [COLUMNS + ["not_available"]] * 4
     by_id = {r["creator_id"]: r for r in rows}
+    assert by_id["C"]["not_available"]["cooperation_index"] == "no invitations with an outcome"
+    assert by_id["A"]["not_available"] == {}
     # C has nothing: every index null, never 0 or 50
     for col in COLUMNS[4:10]:
         assert by_id["C"][col] is None

@@ -98,12 +98,15 @@ def test_content_volume(hand) -> None:
     _, ix = hand
     r = ix.content_volume
     c = r.components
-    # videos.csv spans 1 Jan .. 11 Jan = 10 days; no joined_at, so both creators are observed 10 days
-    assert c["window_days"][A] == pytest.approx(10.0) and c["window_days"][B] == pytest.approx(10.0)
-    assert c["videos_per_week"][A] == pytest.approx(7 * 3 / 10)
-    assert c["videos_per_week"][B] == pytest.approx(7 * 1 / 10)   # a single video still counts
+    # each creator's own window, first to last record of any kind: A from 1 Jan (K1's invitation
+    # and V1, a post: it opens the window and is not counted) to 12 Feb (K3 delivered) = 42
+    # days with 2 posts counted; B from 2 Jan (K5's invitation) to 11 Jan (V5) = 9 days, 1 post
+    assert c["window_days"][A] == pytest.approx(42.0) and c["window_days"][B] == pytest.approx(9.0)
+    assert c["window_posts"].tolist() == [2.0, 1.0, 0.0, 0.0]
+    assert c["videos_per_week"][A] == pytest.approx(7 * 2 / 42)
+    assert c["videos_per_week"][B] == pytest.approx(7 * 1 / 9)
     assert r.evidence.tolist() == [3, 1, 0, 0]
-    assert r.raw[A] > r.raw[B]
+    assert r.raw[B] > r.raw[A]
     assert np.isnan(r.raw[C])
 
 

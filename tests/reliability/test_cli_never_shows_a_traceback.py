@@ -73,6 +73,8 @@ CASES: dict[str, list[list[str]]] = {
                  ["--out", "MISSING", "--start", "yesterday"]],
     "influencers": [["--data", "MARKET", "--category", "nope"], ["--data", "MISSING", "--category", "x"],
                     ["--data", "MARKET", "--category", "beauty", "--market", "XX"]],
+    "import": [["nope"], ["posts", "MISSING", "--out", "NONEMPTY"], ["posts", "FILE", "--out", "NONEMPTY"],
+               ["posts", "FILE", "--out", "NONEMPTY", "--map", "oops"]],
     "info": [["MISSING"], ["BROKEN"], ["FILE"]],
     "match": [["--data", "MARKET", "--model", "MODEL", "--brand", "NOPE"],
               ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--market", "XX"],

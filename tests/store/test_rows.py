@@ -21,6 +21,7 @@ def test_creator_rows_carry_props_refs_and_iso_dates(valid):
         "creator_id": "C001",
         "props": {"handle": "glowwithmaya", "market": "ID", "followers": 15000, "rate_per_video": 120.5},
         "joined_at": "2023-04-01", "primary_category": "beauty.skincare",
+        "observed_from": None, "observed_to": None,
     }
     # empty cells become None, so a reload removes a value that was emptied
     assert rows["C003"]["props"]["rate_per_video"] is None

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "evaluate",
     "neo4jcmds",
     "cachecmds",
+    "importcmds",
 )
 
 
@@ -35,6 +36,7 @@ COMMAND_HOME = {
     "scores": "scores", "scorecard": "scores", "influencers": "scores",
     "build": "matchcmds", "match": "matchcmds", "explain": "matchcmds", "similar": "matchcmds",
     "evaluate": "evaluate", "tune": "evaluate", "neo4j": "neo4jcmds", "cache": "cachecmds",
+    "import": "importcmds",
 }
 
 

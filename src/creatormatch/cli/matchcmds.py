@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..display import format_table, truncate
 from ..recommend.params import COMPONENTS
 from ._common import data_option, echo_err, format_option
 from .datacmds import load_for_cli, open_for_cli
@@ -154,14 +155,14 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
         if not matches:
             click.echo("  no creator passes the filters")
             continue
-        head = f"{'#':>3}  {'creator':<12} {'handle':<22} {'mkt':<3} {'followers':>10} {'score':>6} " + \
-            " ".join(f"{_SHORT[c]:>6}" for c in COMPONENTS)
-        click.echo(head)
-        for m in matches:
-            handle = m.handle if len(m.handle) <= 22 else m.handle[:21] + "…"
-            comps = " ".join(f"{_fmt(m.components[c]):>6}" for c in COMPONENTS)
-            click.echo(f"{m.rank:>3}  {m.creator_id:<12} {handle:<22} {m.market:<3} {m.followers:>10,} "
-                       f"{m.score:>6.3f} {comps}")
+        head = ["#", "creator", "handle", "mkt", "followers", "score"] + [_SHORT[c] for c in COMPONENTS]
+        cells = [[str(m.rank), m.creator_id, truncate(m.handle, 22), m.market, f"{m.followers:,}", f"{m.score:.3f}"]
+                 + [_fmt(m.components[c]) for c in COMPONENTS] for m in matches]
+        align = ["right", "left", "left", "left", "right", "right"] + ["right"] * len(COMPONENTS)
+        lines = format_table(head, cells, align, gap=" ", rule=False).split("\n")
+        click.echo(lines[0])
+        for m, text in zip(matches, lines[1:]):
+            click.echo(text)
             for reason in m.reasons[:3]:
                 click.echo(f"{'':5}- {reason}")
 
@@ -316,11 +317,10 @@ def similar(creator: str, data_dir: Path | None, model_path: Path | None, market
         click.echo(buf.getvalue(), nl=False)
     else:
         click.echo(f"Creators like {matcher.creator['handle'][c] or creator} ({creator}):")
-        click.echo(f"{'#':>3}  {'creator':<12} {'handle':<22} {'mkt':<3} {'followers':>10} {'score':>6} "
-                   f"{'mf':>6} {'graph':>6}")
-        for s in result:
-            click.echo(f"{s.rank:>3}  {s.creator_id:<12} {s.handle[:22]:<22} {s.market:<3} {s.followers:>10,} "
-                       f"{s.score:>6.3f} {_fmt(s.mf):>6} {_fmt(s.graph):>6}")
-
+        head = ["#", "creator", "handle", "mkt", "followers", "score", "mf", "graph"]
+        cells = [[str(s.rank), s.creator_id, truncate(s.handle, 22), s.market, f"{s.followers:,}", f"{s.score:.3f}",
+                  _fmt(s.mf), _fmt(s.graph)] for s in result]
+        click.echo(format_table(head, cells, ["right", "left", "left", "left", "right", "right", "right", "right"],
+                                gap=" ", rule=False))
 
 COMMANDS = [build, match, explain, similar]

@@ -389,12 +389,10 @@ def _print_rows(keys: list[str], rows: list[list[Any]], fmt: str) -> None:
     if not rows:
         click.echo("(no rows)")
         return
+    from ..display import format_table
+
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [min(60, max(len(k), *(len(r[i]) for r in cells))) for i, k in enumerate(keys)]
-    click.echo("  ".join(k.ljust(w) for k, w in zip(keys, widths)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for r in cells:
-        click.echo("  ".join((c if len(c) <= w else c[: w - 3] + "...").ljust(w) for c, w in zip(r, widths)).rstrip())
+    click.echo(format_table(keys, cells, max_width=60))
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 

@@ -10,8 +10,11 @@ from typing import Any
 
 import click
 
+from ..display import format_table
 from ..indices.lookup import resolve_category, resolve_creator, resolve_market
-from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows
+from ..indices.table import (
+    INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows, unavailable_notes,
+)
 from ._common import data_option, echo_err, format_option
 from .datacmds import load_for_cli
 
@@ -46,7 +49,8 @@ def scores(data_dir: Path | None, market: str | None, category: str | None, top:
     """Creator indices, 0-100 within each creator's market.
 
     Index columns are percentiles among the creators of the same market; an empty cell
-    (null in JSON) means not available -- never 0 or 50.  The evidence columns count the
+    (null in JSON) means not available -- never 0 or 50; the reason is printed (in JSON:
+    "not_available" of each row).  The evidence columns count the
     invitations with an outcome and the videos behind the values.  Formulas: docs/indices.md.
     """
     dataset = load_for_cli(data_dir)
@@ -54,6 +58,9 @@ def scores(data_dir: Path | None, market: str | None, category: str | None, top:
     c = resolve_category(dataset, category) if category else None
     indices = compute_indices(dataset)
     rows = score_rows(dataset, indices, market=m, category=c, sort=sort, top=top or None)
+    if fmt == "table":  # JSON rows carry the reasons in "not_available"; CSV stays one table
+        for note in unavailable_notes(indices):
+            click.echo(f"Note: {note}", err=True)
     _emit(rows, SCORE_COLUMNS, fmt)
 
 
@@ -117,13 +124,8 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
         return "No creators match."
     heads = [_SHORT.get(c, c) for c in columns]
     cells = [[_cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(heads)]
     numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in columns]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
-
-    return "\n".join([line(heads), line(["-" * w for w in widths])] + [line(r) for r in cells])
+    return format_table(heads, cells, ["right" if num else "left" for num in numeric])
 
 
 def _cell(value: Any) -> str:

@@ -80,6 +80,10 @@ FILES: tuple[FileSpec, ...] = (
         C("joined_at", "date"),
         C("rate_per_video", "float", min=0),
         C("primary_category", "ref", ref="categories"),
+        # added in v1.1: the window in which the creator's posts were collected (a scrape's
+        # dates); empty = from the creator's first to last record (docs/indices.md)
+        C("observed_from", "datetime"),
+        C("observed_to", "datetime"),
     )),
     FileSpec("brands", True, (
         C("brand_id", "id", True),

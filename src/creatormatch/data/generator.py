@@ -827,10 +827,15 @@ def _quoted(text: np.ndarray) -> np.ndarray:
     return np.where(needs, _cat('"', np.strings.replace(text, '"', '""'), '"'), text)
 
 
+#: Optional columns a generated market leaves out: every creator is observed over the whole
+#: market (no scrape window).
+_NOT_GENERATED = frozenset({"observed_from", "observed_to"})
+
+
 def _write_csv(path: Path, name: str, n: int, cells: Callable[[slice], dict[str, np.ndarray]],
                progress: Callable[[float], None]) -> int:
     """Write contract file ``name``: header, then rows built chunk by chunk from ``cells``."""
-    columns = [c.name for c in contract.spec(name).columns]
+    columns = [c.name for c in contract.spec(name).columns if c.name not in _NOT_GENERATED]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(columns) + "\n")
         for lo in range(0, n, CHUNK_ROWS):

@@ -387,6 +387,10 @@ def _relate(state: _FileState, tables: dict[str, Table], raw_keys: dict[str, np.
     keys = state.columns[spec_.key]
     _flag_duplicates(state, keys)
     cols = state.columns
+    if spec_.name == "creators" and "observed_to" in cols and "observed_from" in cols:
+        start, end = cols["observed_from"], cols["observed_to"]
+        early = ~np.isnat(start) & ~np.isnat(end) & (end < start)
+        state.flag(early, "observed_to", "is before observed_from", end[early].astype(str))
     if spec_.name == "collaborations":
         invited = cols["invited_at"]
         for name in ("responded_at", "delivered_at"):

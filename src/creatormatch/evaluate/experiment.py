@@ -216,6 +216,21 @@ class Evaluation:
     rankers: dict[str, Any] = field(default_factory=dict)
     #: per learned model: ``equal_width`` and ``quantile`` ``Reliability`` tables on the test period
     calibration: dict[str, Any] = field(default_factory=dict)
+    #: shortfalls below the thin-data minimums (``uncertainty.thin_data``); empty = enough data
+    thin: list[str] = field(default_factory=list)
+    _ci_cache: dict[str, dict[str, list[float | None]]] = field(default_factory=dict, init=False, repr=False)
+
+    def intervals(self) -> dict[str, dict[str, list[float | None]]]:
+        """Bootstrap confidence interval over brands of each model's NDCG at every k:
+        ``{model: {"ndcg@k": [low, high]}}`` (``uncertainty.bootstrap_mean_ci``)."""
+        from .uncertainty import bootstrap_mean_ci
+
+        if not self._ci_cache:
+            for name, m in self.models.items():
+                self._ci_cache[name] = {f"ndcg@{k}": [_json_number(v) for v in
+                                                     bootstrap_mean_ci(m.per_brand[f"ndcg@{k}"])]
+                                        for k in self.ks}
+        return self._ci_cache
 
     @property
     def primary_k(self) -> int:
@@ -228,7 +243,12 @@ class Evaluation:
 
     def to_json(self) -> dict[str, Any]:
         """``{"split_date", "n_brands", "n_cold_brands", "n_test_pairs", "models",
-        "significance", "oracle_ratio"}`` with NaN written as null."""
+        "significance", "oracle_ratio", "ndcg_ci", "ci_level", "thin_data"}`` with NaN
+        written as null (``docs/evaluation.md``)."""
+        from .uncertainty import (
+            CI_LEVEL, MIN_TEST_BRANDS, MIN_TEST_PAIRS, MIN_VALIDATION_BRANDS, THIN_DATA_WARNING,
+        )
+
         s = self.split
         return {
             "split_date": s.split_label,
@@ -240,6 +260,15 @@ class Evaluation:
             "significance": {name: {k: _json_p(p) for k, p in tests.items()}
                              for name, tests in self.significance.items()},
             "oracle_ratio": {name: _json_number(r) for name, r in self.oracle_ratio.items()},
+            "ndcg_ci": self.intervals(),
+            "ci_level": CI_LEVEL,
+            "thin_data": {
+                "conclusive": not self.thin,
+                "warning": THIN_DATA_WARNING if self.thin else None,
+                "shortfalls": list(self.thin),
+                "minimums": {"test_pairs": MIN_TEST_PAIRS, "test_brands": MIN_TEST_BRANDS,
+                             "validation_brands": MIN_VALIDATION_BRANDS},
+            },
             **self._ranker_json(),
         }
 

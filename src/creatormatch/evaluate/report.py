@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..display import format_table as _text_table
 from .experiment import ACCURACY, Evaluation
 from .metrics import lorenz_curve
 
@@ -53,27 +54,43 @@ def format_table(evaluation: Evaluation) -> str:
     k0 = evaluation.primary_k
     cols = [f"{m}@{k}" for k in ks for m in ("ndcg", "recall", "precision", "map", "mrr")] + ["auc", "cauc"]
     cols += [f"{m}@{k0}" for m in ("coverage", "gini", "longtail")]
-    head = ["model"] + cols + [f"p(ndcg@{k0})", "vs oracle"]
+    level = f"{100 * data['ci_level']:.0f}%"
+    head = ["model"] + cols + [f"p(ndcg@{k0})", "vs oracle"] + [f"ndcg@{k} {level} CI" for k in ks]
     rows = []
     for name, m in data["models"].items():
         p = data["significance"].get(name, {}).get(f"ndcg@{k0}")
         ref = "(reference)" if name == evaluation.reference else _p(p)
-        rows.append([name] + [_fmt(m.get(c)) for c in cols] + [ref, _fmt(data["oracle_ratio"].get(name), 2)])
-    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+        rows.append([name] + [_fmt(m.get(c)) for c in cols] + [ref, _fmt(data["oracle_ratio"].get(name), 2)]
+                    + [_interval(data["ndcg_ci"].get(name, {}).get(f"ndcg@{k}")) for k in ks])
     lines = [f"Split date {data['split_date']}: {data['n_brands']:,} test brands "
              f"({data['n_cold_brands']:,} cold-start), {data['n_test_pairs']:,} test pairs."]
-    lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
-    for r in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    lines.append(_text_table(head, rows, ["left"] + ["right"] * (len(head) - 1), rule=False))
     if evaluation.reference:
         lines.append(f"p: two-sided Wilcoxon signed-rank test per brand of {evaluation.reference} against each model.")
+    lines.append(f"CI: {level} bootstrap interval of NDCG over test brands.")
     for name, cal in data.get("calibration", {}).items():
         recall = data.get("candidate_recall", {}).get(name)
         top = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5])
         lines.append(f"{name}: calibration ECE {_fmt(cal['ece'], 4)} over {cal['pairs']:,} candidate pairs; "
                      f"candidate recall {_fmt(recall)}; strongest features: {top}.")
     lines.extend(f"Note: {n}" for n in evaluation.notes)
+    lines.extend(_thin_lines(data, "WARNING: "))
     return "\n".join(lines)
+
+
+def _interval(ci: list[float | None] | None) -> str:
+    if not ci or ci[0] is None:
+        return "–"
+    return f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _thin_lines(data: dict[str, Any], prefix: str) -> list[str]:
+    """The thin-data warning in plain words (nothing when the data suffice)."""
+    thin = data["thin_data"]
+    if thin["conclusive"]:
+        return []
+    return [f"{prefix}{thin['warning']}: {'; '.join(thin['shortfalls'])}. Tuning was skipped and every model "
+            "uses its defaults; read the figures and p-values as anecdotes, not evidence."]
 
 
 def _best_collaborative(models: dict[str, dict[str, Any]], key: str) -> tuple[str, float] | None:
@@ -91,6 +108,9 @@ def render_markdown(evaluation: Evaluation) -> str:
     k0 = evaluation.primary_k
     ref = evaluation.reference
     out: list[str] = ["# Offline evaluation of creator matching", ""]
+    warning = _thin_lines(data, "**Warning: ")
+    if warning:
+        out += [warning[0].replace(": ", ":** ", 1), ""]
     out.append(f"Data: `{evaluation.split.train.root}`. Everything before **{data['split_date']}** was used to "
                f"build the models; the report checks which creators they would have suggested to each brand, "
                f"against the creators who actually agreed to work with that brand from that day on.")
@@ -130,11 +150,16 @@ def render_markdown(evaluation: Evaluation) -> str:
         out.append("")
     out.append("## Accuracy")
     out.append("")
+    level = f"{100 * data['ci_level']:.0f}%"
     head = ["model"] + [f"{m}@{k}" for k in ks for m in ACCURACY] + ["auc", "cauc"]
-    out.append("| " + " | ".join(head) + " |")
-    out.append("|" + "---|" * len(head))
+    out.append("| " + " | ".join(head + [f"ndcg@{k} {level} CI" for k in ks]) + " |")
+    out.append("|" + "---|" * (len(head) + len(ks)))
     for name, m in models.items():
-        out.append("| " + " | ".join([f"`{name}`"] + [_fmt(m.get(h)) for h in head[1:]]) + " |")
+        out.append("| " + " | ".join([f"`{name}`"] + [_fmt(m.get(h)) for h in head[1:]]
+                                     + [_interval(data["ndcg_ci"].get(name, {}).get(f"ndcg@{k}")) for k in ks])
+                   + " |")
+    out.append("")
+    out.append(f"CI: {level} percentile-bootstrap interval of the mean NDCG, resampling test brands.")
     out.append("")
     if data["significance"]:
         out.append(f"## Is the difference real? (two-sided Wilcoxon signed-rank test per brand, `{ref}` vs each)")

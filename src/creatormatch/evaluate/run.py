@@ -38,6 +38,7 @@ from .oracle import load_oracle, oracle_ratio
 from .protocol import temporal_split
 from .significance import paired_tests
 from .tuning import BlendTuning, CONTENT_COMPONENTS, TuningResult, tune_baseline, tune_blend, validation_splits
+from .uncertainty import MIN_VALIDATION_BRANDS, THIN_DATA_WARNING, thin_data
 
 __all__ = ["MODEL_NAMES", "run_evaluation", "tune_model", "TunedModel", "parse_models"]
 
@@ -150,6 +151,14 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         except UsageError as exc:
             tune = False
             notes.append(f"no tuning, every model uses its defaults: {exc}")
+    # below the documented minimums nothing can be concluded, and tuning would fit noise
+    n_validation = sum(len(v.brands) for v in vals) if vals else None
+    thin = thin_data(split.n_test_pairs, len(split.brands), n_validation)
+    if thin:
+        say(f"warning: {THIN_DATA_WARNING}: {'; '.join(thin)}")
+        if vals:
+            vals, tune = [], False
+            notes.append(f"no tuning, every model uses its defaults: too little data ({'; '.join(thin)})")
     if not tune and "blend_tuned" in names:
         names.remove("blend_tuned")
         notes.append("blend_tuned left out: it needs tuning")
@@ -254,7 +263,7 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         significance = paired_tests(per_brand, reference, [f"ndcg@{k}" for k in ks])
     return Evaluation(split=split, ks=ks, models=results, significance=significance, oracle_ratio=ratios,
                       reference=reference or "", notes=notes, tuning=tuning, baseline_tuning=baseline_tuning,
-                      rankers=rankers, calibration=calibration)
+                      rankers=rankers, calibration=calibration, thin=thin)
 
 
 def sample_test_brands(split, n: int, seed: int):
@@ -294,6 +303,10 @@ def tune_model(dataset: Dataset, *, k: int = 10, progress: Progress | None = Non
     UsageError : the data holds no validation period.
     """
     vals = validation_splits(dataset, before="the end of the data")
+    n_validation = sum(len(v.brands) for v in vals)
+    if n_validation < MIN_VALIDATION_BRANDS:
+        raise UsageError(f"too little data to tune: {n_validation} validation brand periods (at least "
+                         f"{MIN_VALIDATION_BRANDS} needed); the default settings stay")
     say = progress or (lambda _m: None)
     say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
     tuning = tune_blend(vals, k, MatcherPool(), say)

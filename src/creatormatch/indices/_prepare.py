@@ -14,7 +14,7 @@ import numpy as np
 from ..data.contract import STATUSES
 from ..data.dataset import Dataset
 
-__all__ = ["Prepared", "prepare", "STATUS", "status_in"]
+__all__ = ["Prepared", "prepare", "STATUS", "status_in", "observation_window"]
 
 #: Status codes by name (``collaborations["status"]`` holds the index into ``STATUSES``).
 STATUS = {name: code for code, name in enumerate(STATUSES)}
@@ -51,7 +51,8 @@ class Prepared:
     sorted_own_seconds: np.ndarray  # their posted_at, seconds since ``video_start``
     video_start: np.datetime64    # first posted_at in videos.csv (NaT without videos)
     video_end: np.datetime64      # last posted_at in videos.csv
-    window_days: np.ndarray       # float64 per creator: days the creator was observable in videos.csv
+    window_days: np.ndarray       # float64 per creator: days of the creator's observation window
+    window_posts: np.ndarray      # float64 per creator: own posts that count over the window (see _observation_window)
 
 
 def prepare(dataset: Dataset) -> Prepared:
@@ -85,12 +86,14 @@ def prepare(dataset: Dataset) -> Prepared:
         stamps.append(posted)
         video_start, video_end = posted.min(), posted.max()
         seconds = (posted - video_start).astype(np.int64)
-        first_seconds = np.full(n, np.iinfo(np.int64).max)
-        np.minimum.at(first_seconds, video_creator, seconds)
         sorted_creator, sorted_seconds = _sort_by_creator_time(video_creator[own], seconds[own])
         n_videos = np.bincount(video_creator, minlength=n)[:n].astype(np.int64)
         n_own = np.bincount(video_creator[own], minlength=n)[:n].astype(np.int64)
-        window_days = _observation_window(creators["joined_at"], video_start, video_end, first_seconds)
+        first_record, last_record = _record_span(video_creator, seconds, collab_creator, stamps[:3],
+                                                 video_start, n)
+        window_days, window_posts = observation_window(
+            sorted_creator, sorted_seconds, n, _declared(creators, "observed_from", video_start),
+            _declared(creators, "observed_to", video_start), first_record, last_record)
         has_videos = True
     else:
         video_creator = video_category = sorted_creator = sorted_seconds = np.zeros(0, np.int64)
@@ -99,6 +102,7 @@ def prepare(dataset: Dataset) -> Prepared:
         n_videos = np.zeros(n, np.int64)
         n_own = np.zeros(n, np.int64)
         window_days = np.full(n, np.nan)
+        window_posts = np.zeros(n)
         has_videos = False
     as_of = _latest(stamps)
     return Prepared(
@@ -108,7 +112,7 @@ def prepare(dataset: Dataset) -> Prepared:
         has_videos=has_videos, video_creator=video_creator, video_category=video_category,
         shoppable=shoppable, own=own, n_videos=n_videos, n_own=n_own,
         sorted_own_creator=sorted_creator, sorted_own_seconds=sorted_seconds,
-        video_start=video_start, video_end=video_end, window_days=window_days,
+        video_start=video_start, video_end=video_end, window_days=window_days, window_posts=window_posts,
     )
 
 
@@ -159,17 +163,95 @@ def _collaboration_category(dataset: Dataset) -> np.ndarray:
     return out.astype(np.int64)
 
 
-def _observation_window(joined_at: np.ndarray, start: np.datetime64, end: np.datetime64,
-                        first_seconds: np.ndarray) -> np.ndarray:
-    """Days each creator could be seen posting in videos.csv.
+def _declared(creators, column: str, origin: np.datetime64) -> np.ndarray:
+    """Seconds since ``origin`` of a declared window bound per creator (NaN where empty or
+    where the dataset has no such column)."""
+    try:
+        values = creators[column]
+    except KeyError:
+        return np.full(len(creators), np.nan)
+    values = np.asarray(values).astype("datetime64[s]")
+    out = (values - origin).astype(np.int64).astype(np.float64)
+    out[np.isnat(values)] = np.nan
+    return out
 
-    From the later of the first day of videos.csv and the creator's ``joined_at`` (or from
-    the creator's first video, if that came earlier) to the last day of videos.csv; at
-    least one day.
+
+def _record_span(video_creator: np.ndarray, video_seconds: np.ndarray, collab_creator: np.ndarray,
+                 collab_stamps: list[np.ndarray], origin: np.datetime64, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last record of each creator (any video, any collaboration timestamp), in
+    float seconds since ``origin``; NaN for a creator without records."""
+    first = np.full(n, np.inf)
+    last = np.full(n, -np.inf)
+    np.minimum.at(first, video_creator, video_seconds.astype(np.float64))
+    np.maximum.at(last, video_creator, video_seconds.astype(np.float64))
+    for stamp in collab_stamps:
+        ok = ~np.isnat(stamp)
+        sec = (stamp[ok].astype("datetime64[s]") - origin).astype(np.int64).astype(np.float64)
+        np.minimum.at(first, collab_creator[ok], sec)
+        np.maximum.at(last, collab_creator[ok], sec)
+    first[np.isinf(first)] = np.nan
+    last[np.isinf(last)] = np.nan
+    return first, last
+
+
+def observation_window(creator: np.ndarray, seconds: np.ndarray, n: int, declared_from: np.ndarray,
+                       declared_to: np.ndarray, first_record: np.ndarray | None = None,
+                       last_record: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each creator's observation window: its length in days and the posts that count over it.
+
+    The window runs from ``declared_from`` (else the creator's first record of any kind: a
+    post, a collaboration deliverable, an invitation, an answer or a delivery) to
+    ``declared_to`` (else the creator's last record).  The posts that count are the own
+    posts inside the window, less the first post when that post opened the window: a window
+    opened by a post holds ``k - 1`` waits for the next post, so ``(k - 1) / span`` is the
+    posting rate whatever part of the creator's history was collected (``k / span`` would
+    make a creator look busier the fewer of their posts were scraped).
+
+        rate = posts / days,  posts = k_in_window - [window opened by an own post]
+
+    A creator with one post and no other record has 0 posts over 0 days (no evidence of a
+    rate: the prior decides).  A window with posts is at least one hour long.
+
+    Parameters
+    ----------
+    creator, seconds : the own-feed posts sorted by (creator, time); seconds on any origin.
+    n : number of creators.
+    declared_from, declared_to : float seconds on the same origin per creator, NaN = not declared.
+    first_record, last_record : float seconds of each creator's first and last record of any
+        kind (NaN = none); default: the own posts alone.
+
+    Returns
+    -------
+    (days, posts) : float64 arrays of length ``n``; days is 0 for a creator without posts
+    and without a declared window.
+
+    Examples
+    --------
+    >>> c = np.array([0, 0, 0, 1, 1]); t = np.array([0, 86400, 172800, 0, 864000])
+    >>> nan = np.full(2, np.nan)
+    >>> days, posts = observation_window(c, t, 2, nan, nan)
+    >>> days.tolist(), posts.tolist()
+    ([2.0, 10.0], [2.0, 1.0])
     """
-    span = (end - start).astype(np.int64) / SECONDS_PER_DAY
-    joined = (joined_at.astype("datetime64[s]") - start).astype(np.int64) / SECONDS_PER_DAY
-    joined[np.isnat(joined_at)] = 0.0
-    begin = np.clip(joined, 0.0, span)
-    begin = np.minimum(begin, first_seconds / SECONDS_PER_DAY)
-    return np.maximum(span - begin, 1.0)
+    lo = np.searchsorted(creator, np.arange(n), "left")
+    hi = np.searchsorted(creator, np.arange(n), "right")
+    has = hi > lo
+    first = np.where(has, seconds[np.minimum(lo, len(seconds) - 1)] if len(seconds) else 0, np.nan).astype(float)
+    last = np.where(has, seconds[np.maximum(hi - 1, 0)] if len(seconds) else 0, np.nan).astype(float)
+    if first_record is not None:
+        first_any = np.fmin(first_record, first)
+        last_any = np.fmax(last_record, last)
+    else:
+        first_any, last_any = first, last
+    opened_by_post = np.isnan(declared_from) & (first <= first_any)
+    start = np.where(np.isnan(declared_from), first_any, declared_from)
+    end = np.where(np.isnan(declared_to), last_any, declared_to)
+    if len(seconds):
+        inside = (seconds >= start[creator]) & (seconds <= end[creator])
+        k = np.bincount(creator[inside], minlength=n)[:n].astype(np.float64)
+    else:
+        k = np.zeros(n)
+    posts = np.maximum(k - (opened_by_post & (k > 0)), 0.0)
+    days = np.nan_to_num(np.maximum(end - start, 0.0) / SECONDS_PER_DAY, nan=0.0)
+    days = np.where(posts > 0, np.maximum(days, 1.0 / 24.0), days)
+    return days, posts

@@ -9,12 +9,25 @@ import scipy.sparse as sp
 
 from ._stats import market_percentile
 
-__all__ = ["IndexResult", "CategoryInfluence", "CreatorIndices", "INDEX_NAMES", "finish", "unavailable"]
+__all__ = ["IndexResult", "CategoryInfluence", "CreatorIndices", "INDEX_NAMES", "CREATOR_REASONS", "NO_VIDEOS",
+           "finish", "unavailable"]
 
 #: The per-creator indices, in reporting order.
 INDEX_NAMES: tuple[str, ...] = (
     "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift",
 )
+
+#: Why an available index has no value for one creator (``IndexResult.reason_for``).
+CREATOR_REASONS: dict[str, str] = {
+    "cooperation": "no invitations with an outcome",
+    "consistency": "no finished collaborations and fewer than three own posts",
+    "diligence": "no own-feed videos",
+    "content_volume": "no own-feed videos",
+    "content_success": "no videos with views",
+    "sales_uplift": "no shoppable videos with sales figures",
+}
+#: The reason of every video-based index when the dataset has no videos.
+NO_VIDEOS = "no videos (videos.csv is not part of this dataset)"
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,8 @@ class IndexResult:
     evidence : int64, number of observations behind the value (collaborations or videos).
     available : False when the dataset lacks the inputs altogether (then all NaN).
     components : named per-creator inputs (observed and shrunk), for scorecards.
+    reason : why the index is not available in this dataset ("no products", "no views",
+        ...); empty when it is available.
     """
 
     name: str
@@ -38,6 +53,16 @@ class IndexResult:
     evidence: np.ndarray
     available: bool
     components: dict[str, np.ndarray] = field(default_factory=dict)
+    reason: str = ""
+
+    def reason_for(self, row: int) -> str | None:
+        """Why creator ``row`` has no value: the dataset's reason, the creator's own (no
+        evidence), or None when the creator has a score."""
+        if not self.available:
+            return self.reason
+        if np.isnan(self.score[row]):
+            return CREATOR_REASONS[self.name]
+        return None
 
 
 @dataclass(frozen=True)
@@ -85,8 +110,9 @@ def finish(name: str, raw: np.ndarray, evidence: np.ndarray, market: np.ndarray,
                        available=True, components=components)
 
 
-def unavailable(name: str, n: int) -> IndexResult:
-    """The result of an index whose inputs are missing from the dataset."""
+def unavailable(name: str, n: int, reason: str) -> IndexResult:
+    """The result of an index whose inputs are missing from the dataset, and why
+    (``reason``: what is missing, e.g. "no products")."""
     nan = np.full(n, np.nan)
     return IndexResult(name=name, raw=nan, score=nan.copy(), evidence=np.zeros(n, np.int64),
-                       available=False, components={})
+                       available=False, components={}, reason=reason)

@@ -58,7 +58,7 @@ def consistency_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     n = prep.n_creators
     col = dataset.collaborations
     if len(col) == 0 and not prep.n_own.any():
-        return unavailable("consistency", n)
+        return unavailable("consistency", n, "no collaborations and no own-feed videos")
     creator = prep.collab_creator
     status = col["status"]
     completed = status == STATUS["completed"]

@@ -16,7 +16,22 @@ Inputs (``collaborations.csv``, one row per invitation), per creator:
 
 Each input is shrunk toward the population (Beta-binomial for rates, normal-normal for
 the means) and expressed as a standard score; the index is their weighted mean
-(``WEIGHTS``).  Formulas: ``docs/indices.md``.
+(``WEIGHTS``).
+
+**Mention-only data.**  When no collaboration says how an invitation was answered -- every
+row is ``completed`` and none has ``responded_at``, as when collaborations are brand
+@mentions found in posts -- the inputs above say nothing (everyone "answered" 100 %,
+and repeat brands would count a creator who tagged three brands once each as never asked
+back).  The index then measures how much a creator works with brands, per post observed:
+
+* **collaboration rate** -- collaborations per post of the creator in ``videos.csv``;
+* **brand rate** -- distinct brands worked with per post;
+
+both shrunk with a Gamma prior (exposure: posts; without videos.csv, days of the
+dataset's span) and scored on the log scale, plus fulfilment and rating as above
+(``MENTION_WEIGHTS``).  Evidence is the collaborations plus the posts observed, so a
+creator seen posting without tagging any brand has a (low) value, not none.
+Formulas: ``docs/indices.md``.
 """
 
 from __future__ import annotations
@@ -27,11 +42,12 @@ from ..data.dataset import Dataset
 from ._prepare import STATUS, Prepared, prepare, status_in
 from ._result import IndexResult, finish, unavailable
 from ._stats import (
-    beta_prior, beta_shrink, combine, group_count, group_median, group_sum, shrink_event_means,
-    standard_score,
+    beta_prior, beta_shrink, combine, gamma_prior, gamma_shrink, group_count, group_median, group_sum,
+    shrink_event_means, standard_score,
 )
+from .diligence import _log_rate_score
 
-__all__ = ["cooperation_index", "WEIGHTS"]
+__all__ = ["cooperation_index", "WEIGHTS", "MENTION_WEIGHTS", "mention_only"]
 
 #: Weight of each input's standard score in the index.  Answering, and answering fast,
 #: are entirely the creator's doing and carry most of the weight; whether an answer is a
@@ -43,6 +59,14 @@ WEIGHTS = {
     "acceptance_rate": 0.10,
     "fulfilment": 0.10,
     "repeat_brands": 0.10,
+    "rating": 0.10,
+}
+#: Weights of the inputs on mention-only data (see the module docstring): how often a
+#: creator works with brands, and with how many, carry the weight.
+MENTION_WEIGHTS = {
+    "collaboration_rate": 0.40,
+    "brand_rate": 0.40,
+    "fulfilment": 0.10,
     "rating": 0.10,
 }
 
@@ -57,11 +81,14 @@ def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     n = prep.n_creators
     col = dataset.collaborations
     if len(col) == 0:
-        return unavailable("cooperation", n)
+        return unavailable("cooperation", n, "no collaborations")
     creator = prep.collab_creator
     status = col["status"]
+    mentions = mention_only(dataset)
     answered = status_in(status, "accepted", "declined", "completed", "cancelled")
     decided = answered | (status == STATUS["expired"])
+    if not mentions and not decided.any():
+        return unavailable("cooperation", n, "no invitations with an outcome (every invitation is still open)")
     yes = status_in(status, "accepted", "completed", "cancelled")
 
     n_decided = group_count(creator, n, decided)
@@ -124,9 +151,50 @@ def cooperation_index(dataset: Dataset, prepared: Prepared | None = None) -> Ind
     components["reply_log_hours_shrunk"] = reply.shrunk
     zs["reply_speed"] = _z_or_prior(-reply.z, n_decided)
     zs["rating"] = _z_or_prior(ratings.z, n_decided)
+    if mentions:
+        evidence = _mention_inputs(dataset, prep, brands_worked, zs, components)
+        zs = {name: _z_or_prior(zs[name], evidence) for name in MENTION_WEIGHTS}
+        weights = MENTION_WEIGHTS
+    else:
+        evidence, weights = n_decided, WEIGHTS
     components.update({f"z_{name}": z for name, z in zs.items()})
-    raw = combine([(WEIGHTS[name], z) for name, z in zs.items()])
-    return finish("cooperation", raw, n_decided, prep.market, components)
+    raw = combine([(weights[name], z) for name, z in zs.items()])
+    return finish("cooperation", raw, evidence, prep.market, components)
+
+
+def mention_only(dataset: Dataset) -> bool:
+    """True when no collaboration says how an invitation was answered: every row is
+    ``completed`` and none has ``responded_at`` (e.g. brand @mentions found in posts)."""
+    col = dataset.collaborations
+    return bool(len(col)) and bool((col["status"] == STATUS["completed"]).all()) \
+        and bool(np.isnat(col["responded_at"]).all())
+
+
+def _mention_inputs(dataset: Dataset, prep: Prepared, brands: np.ndarray, zs: dict[str, np.ndarray],
+                    components: dict[str, np.ndarray]) -> np.ndarray:
+    """Add the mention-only inputs to ``zs`` and ``components``; return the evidence
+    (collaborations + posts observed)."""
+    n = prep.n_creators
+    collabs = group_count(prep.collab_creator, n)
+    if prep.has_videos:
+        exposure = prep.n_videos.astype(np.float64)
+        unit = "post"
+    else:
+        stamps = dataset.collaborations["invited_at"]
+        span = (stamps.max() - stamps.min()).astype("timedelta64[s]").astype(np.int64) / 86_400.0
+        exposure = np.full(n, max(span, 1.0))
+        unit = "day"
+    components["mention_mode"] = np.ones(n, bool)
+    components["posts_observed"] = prep.n_videos
+    components["collaborations"] = collabs
+    for name, count in (("collaboration_rate", collabs), ("brand_rate", brands)):
+        prior = gamma_prior(count, exposure)
+        shrunk = gamma_shrink(count, exposure, prior)
+        components[f"{name}_per_{unit}"] = np.where(exposure > 0, count / np.maximum(exposure, 1e-300), np.nan)
+        components[f"{name}_shrunk"] = shrunk
+        components[f"{name}_prior"] = np.full(n, prior.mean)
+        zs[name] = _log_rate_score(shrunk, prior.mean, prior.sd)
+    return collabs + (prep.n_videos if prep.has_videos else 0)
 
 
 def _z_or_prior(z: np.ndarray, evidence: np.ndarray) -> np.ndarray:

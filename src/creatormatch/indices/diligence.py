@@ -5,11 +5,12 @@ the deliverable of a collaboration (a paid deliverable is shoppable by contract,
 nothing about the creator's own willingness):
 
 * **shoppable share** -- own videos that feature a product, out of all own videos;
-* **shoppable rate** -- own shoppable videos per day of the creator's observation window.
+* **shoppable rate** -- own shoppable videos per day of the creator's observation window:
+  the shoppable share times the posting rate of ``content_volume`` (the same window rule).
 
 The share is shrunk with a Beta prior, the rate with a Gamma prior; the index is the
 weighted mean of their standard scores (``WEIGHTS``).  Not available without videos.csv,
-and for a creator without own videos.  Formulas: ``docs/indices.md``.
+when no video features a product ("no products"), and for a creator without own videos.  Formulas: ``docs/indices.md``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ._prepare import Prepared, prepare
-from ._result import IndexResult, finish, unavailable
+from ._result import NO_VIDEOS, IndexResult, finish, unavailable
 from ._stats import beta_prior, beta_shrink, combine, gamma_prior, gamma_shrink, group_count, standard_score
 
-__all__ = ["diligence_index", "WEIGHTS"]
+__all__ = ["diligence_index", "WEIGHTS", "NO_OWN_FEED"]
+
+#: Why the own-feed indices are not available when every video delivers a collaboration.
+NO_OWN_FEED = "no own-feed videos (every video delivers a collaboration)"
 
 WEIGHTS = {"shoppable_share": 0.8, "shoppable_rate": 0.2}
 
@@ -34,7 +38,12 @@ def diligence_index(dataset: Dataset, prepared: Prepared | None = None) -> Index
     prep = prepared or prepare(dataset)
     n = prep.n_creators
     if not prep.has_videos:
-        return unavailable("diligence", n)
+        return unavailable("diligence", n, NO_VIDEOS)
+    if not prep.shoppable.any():
+        # without a single product there is nothing to be diligent about: "not available", not 50 for all
+        return unavailable("diligence", n, "no products (no video features one)")
+    if not prep.n_own.any():
+        return unavailable("diligence", n, NO_OWN_FEED)
     own = prep.own
     creator = prep.video_creator
     n_own = prep.n_own
@@ -42,7 +51,9 @@ def diligence_index(dataset: Dataset, prepared: Prepared | None = None) -> Index
 
     share_prior = beta_prior(n_shop, n_own)
     share = beta_shrink(n_shop, n_own, share_prior)
-    exposure = np.where(n_own > 0, prep.window_days, 0.0)
+    # n_own videos over the days in which window_posts of them were counted
+    posts = prep.window_posts
+    exposure = np.where((n_own > 0) & (posts > 0), prep.window_days * n_own / np.maximum(posts, 1.0), 0.0)
     rate_prior = gamma_prior(n_shop, exposure)
     rate = gamma_shrink(n_shop, exposure, rate_prior)
     components = {
@@ -52,7 +63,7 @@ def diligence_index(dataset: Dataset, prepared: Prepared | None = None) -> Index
         "shoppable_share": np.where(n_own > 0, n_shop / np.maximum(n_own, 1), np.nan),
         "shoppable_share_shrunk": share,
         "shoppable_share_prior": np.full(n, share_prior.mean),
-        "shoppable_per_week": np.where(n_own > 0, 7.0 * n_shop / prep.window_days, np.nan),
+        "shoppable_per_week": np.where(exposure > 0, 7.0 * n_shop / np.where(exposure > 0, exposure, 1.0), np.nan),
         "shoppable_per_week_shrunk": 7.0 * rate,
         "shoppable_per_week_prior": np.full(n, 7.0 * rate_prior.mean),
     }

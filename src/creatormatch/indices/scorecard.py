@@ -15,7 +15,7 @@ import numpy as np
 from ..data.dataset import Dataset
 from ._result import CreatorIndices, IndexResult
 from .consistency import WEIGHTS as CONSISTENCY_WEIGHTS
-from .cooperation import WEIGHTS as COOPERATION_WEIGHTS
+from .cooperation import MENTION_WEIGHTS, WEIGHTS as COOPERATION_WEIGHTS
 from .diligence import WEIGHTS as DILIGENCE_WEIGHTS
 from .success import WEIGHTS as SUCCESS_WEIGHTS
 from .uplift import WEIGHTS as UPLIFT_WEIGHTS
@@ -45,6 +45,8 @@ EVIDENCE_UNIT = {"cooperation": "invitations with an outcome", "consistency": "c
                  "diligence": "own videos", "content_volume": "own videos",
                  "content_success": "videos", "sales_uplift": "shoppable videos"}
 
+#: What cooperation's evidence counts on mention-only data.
+MENTION_UNIT = "collaborations and posts observed"
 
 #: Why a creator has no value for an index.
 NONE_YET = {
@@ -79,6 +81,8 @@ class IndexCard:
     evidence: int
     facts: list[str] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    reason: str | None = None    # why it is not available ("no products", ...); None when it is
+    unit: str = ""               # what the evidence counts, when it differs from EVIDENCE_UNIT
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class Scorecard:
             if card.available:
                 others = _plural(card.peers - 1, "other creator")
                 head = (f"{card.title}: {card.score:.0f} / 100 (higher than {card.score:.0f}% of "
-                        f"{others} in {self.market}; based on {card.evidence:,} {EVIDENCE_UNIT[card.name]})")
+                        f"{others} in {self.market}; based on {card.evidence:,} {card.unit or EVIDENCE_UNIT[card.name]})")
             else:
                 head = f"{card.title}: not available"
             lines.append(head)
@@ -168,24 +172,23 @@ def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_catego
 def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, dataset: Dataset) -> IndexCard:
     title, meaning = TITLES[name], WHAT[name]
     if not result.available:
-        why = ("videos.csv is not part of this dataset" if name != "cooperation" and name != "consistency"
-               else "the dataset has no collaborations")
-        if name == "sales_uplift" and dataset.has("videos"):
-            why = "videos.csv has no orders or GMV"
-        return IndexCard(name, title, meaning, False, None, 0, 0, [f"not available: {why}"], [])
+        why = result.reason or "its inputs are not part of this dataset"
+        return IndexCard(name, title, meaning, False, None, 0, 0, [f"not available: {why}"], [], why)
     peers = int((peers_mask & ~np.isnan(result.score)).sum())
     c = _Row(result.components, i, peers_mask)
     facts, advice = _EXPLAIN[name](c)
     evidence = int(result.evidence[i])
     if np.isnan(result.score[i]):
         return IndexCard(name, title, meaning, False, None, peers, evidence,
-                         facts + [f"not available: {NONE_YET[name]}"], [START[name]])
+                         facts + [f"not available: {NONE_YET[name]}"], [START[name]], result.reason_for(i))
+    unit = MENTION_UNIT if "mention_mode" in result.components else EVIDENCE_UNIT[name]
     if evidence < FEW[name]:
-        advice = advice + [f"more {EVIDENCE_UNIT[name]}: with only {evidence}, the score is still pulled "
+        advice = advice + [f"more {unit}: with only {evidence}, the score is still pulled "
                            "toward the market average (small samples never top the charts)."]
     if not advice:
         advice = ["every input is at or above the market average; keep it up."]
-    return IndexCard(name, title, meaning, True, round(float(result.score[i]), 1), peers, evidence, facts, advice)
+    return IndexCard(name, title, meaning, True, round(float(result.score[i]), 1), peers, evidence, facts, advice,
+                     unit=unit if unit != EVIDENCE_UNIT[name] else "")
 
 
 class _Row:
@@ -253,6 +256,8 @@ Explainer = Callable[[_Row], tuple[list[str], list[str]]]
 
 
 def _cooperation(c: _Row) -> tuple[list[str], list[str]]:
+    if "mention_mode" in c.components:
+        return _cooperation_mentions(c)
     facts: list[str] = []
     decided, answered = c.n("invitations_decided"), c.n("invitations_answered")
     open_ = c.n("invitations") - decided
@@ -290,6 +295,19 @@ def _cooperation(c: _Row) -> tuple[list[str], list[str]]:
                    "and delivery."),
     }
     return facts, [tips[k] for k in c.weakest(COOPERATION_WEIGHTS)[:2]]
+
+
+def _cooperation_mentions(c: _Row) -> tuple[list[str], list[str]]:
+    """Cooperation on mention-only data: collaborations and brands per post observed."""
+    collabs, brands, posts = c.n("collaborations"), c.n("brands_worked_with"), c.n("posts_observed")
+    facts = [f"{_plural(collabs, 'collaboration')} with {_plural(brands, 'brand')}"
+             + (f" in {_plural(posts, 'post')} observed" if posts else "")
+             + " (this dataset records collaborations, not how invitations were answered)"]
+    tips = {"collaboration_rate": "work with brands more often.",
+            "brand_rate": "work with more different brands.",
+            "fulfilment": "deliver every video you promise in a collaboration.",
+            "rating": "ask brands for feedback after each collaboration."}
+    return facts, [tips[k] for k in c.weakest(MENTION_WEIGHTS)[:2]]
 
 
 def _consistency(c: _Row) -> tuple[list[str], list[str]]:

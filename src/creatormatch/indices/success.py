@@ -17,7 +17,7 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ._prepare import Prepared, prepare
-from ._result import IndexResult, finish, unavailable
+from ._result import NO_VIDEOS, IndexResult, finish, unavailable
 from ._stats import combine, follower_tier, shrink_event_means
 
 __all__ = ["content_success_index", "WEIGHTS"]
@@ -33,7 +33,7 @@ def content_success_index(dataset: Dataset, prepared: Prepared | None = None) ->
     prep = prepared or prepare(dataset)
     n = prep.n_creators
     if not prep.has_videos:
-        return unavailable("content_success", n)
+        return unavailable("content_success", n, NO_VIDEOS)
     videos = dataset.videos
     creator = prep.video_creator
     followers = dataset.creators["followers"].astype(np.float64)
@@ -44,7 +44,7 @@ def content_success_index(dataset: Dataset, prepared: Prepared | None = None) ->
     views = videos["views"]
     seen = views >= 0
     if not seen.any():
-        return unavailable("content_success", n)
+        return unavailable("content_success", n, "no views (no video has a view count)")
     reach_v = np.log((views[seen] + 1.0) / (followers[creator[seen]] + 1.0))
     reach = shrink_event_means(creator[seen], reach_v, n, tier_of_creator, n_tiers)
 

@@ -15,7 +15,7 @@ from ..data.dataset import Dataset
 from ..errors import UsageError
 from ._result import INDEX_NAMES, CreatorIndices
 
-__all__ = ["SCORE_COLUMNS", "INFLUENCER_COLUMNS", "SORT_KEYS", "score_rows", "influencer_rows"]
+__all__ = ["SCORE_COLUMNS", "INFLUENCER_COLUMNS", "SORT_KEYS", "score_rows", "influencer_rows", "unavailable_notes"]
 
 #: Columns of ``creatormatch scores --format csv|json``, in order (a public format).
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -108,7 +108,18 @@ def _build_score_rows(dataset: Dataset, indices: CreatorIndices, rows: np.ndarra
     columns["evidence_videos"] = (n_videos[rows].tolist() if table["content_volume"].available and n_videos is not None
                                   else [None] * len(rows))
     values = [columns[c] for c in SCORE_COLUMNS]
-    return [dict(zip(SCORE_COLUMNS, record)) for record in zip(*values)]
+    out = [dict(zip(SCORE_COLUMNS, record)) for record in zip(*values)]
+    # why each empty index cell is empty (the JSON form shows it; table and CSV print notes)
+    for record, r in zip(out, rows.tolist()):
+        record["not_available"] = {INDEX_COLUMN[name]: why for name, result in table.items()
+                                   if (why := result.reason_for(r)) is not None}
+    return out
+
+
+def unavailable_notes(indices: CreatorIndices) -> list[str]:
+    """One line per index that is not available in the whole dataset, with the reason."""
+    return [f"{name} is not available in this dataset: {result.reason}"
+            for name, result in indices.table().items() if not result.available]
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ._prepare import Prepared, prepare
-from ._result import IndexResult, finish, unavailable
+from ._result import NO_VIDEOS, IndexResult, finish, unavailable
 from ._stats import GammaPrior, combine, gamma_prior, gamma_shrink, group_count
 
 __all__ = ["sales_uplift_index", "WEIGHTS", "FIT_ROUNDS"]
@@ -47,7 +47,7 @@ def sales_uplift_index(dataset: Dataset, prepared: Prepared | None = None) -> In
     prep = prepared or prepare(dataset)
     n = prep.n_creators
     if not prep.has_videos:
-        return unavailable("sales_uplift", n)
+        return unavailable("sales_uplift", n, NO_VIDEOS)
     videos = dataset.videos
     views = videos["views"]
     orders = videos["orders"]
@@ -55,8 +55,12 @@ def sales_uplift_index(dataset: Dataset, prepared: Prepared | None = None) -> In
     base = prep.shoppable & (views > 0)
     with_orders = base & (orders >= 0)
     with_gmv = base & ~np.isnan(gmv)
+    if not prep.shoppable.any():
+        return unavailable("sales_uplift", n, "no products (no video features one)")
+    if not (prep.shoppable & (views >= 0)).any():
+        return unavailable("sales_uplift", n, "no views (no shoppable video has a view count)")
     if not (with_orders.any() or with_gmv.any()):
-        return unavailable("sales_uplift", n)
+        return unavailable("sales_uplift", n, "no orders or GMV on shoppable videos with views")
     creator = prep.video_creator
     # category code: the product's category; videos whose product has none share one bucket
     cat = np.where(prep.video_category >= 0, prep.video_category, prep.n_categories)
