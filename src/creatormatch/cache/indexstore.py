@@ -32,7 +32,7 @@ from .filestate import file_state
 __all__ = ["cached_indices", "indices_entry", "FORMAT"]
 
 FORMAT = "creatormatch-indices"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each index keeps its not-available reason
 
 Say = Callable[[str], None]
 
@@ -66,7 +66,8 @@ def _flatten(indices) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     header: dict[str, Any] = {"indices": {}, "influence": {}}
     for name in INDEX_NAMES:
         r = getattr(indices, name)
-        header["indices"][name] = {"available": bool(r.available), "components": sorted(r.components)}
+        header["indices"][name] = {"available": bool(r.available), "components": sorted(r.components),
+                                   "reason": str(getattr(r, "reason", ""))}
         for field in ("raw", "score", "evidence"):
             arrays[f"{name}.{field}"] = np.asarray(getattr(r, field))
         for key, values in r.components.items():
@@ -93,7 +94,8 @@ def _rebuild(header: dict[str, Any], arrays: dict[str, np.ndarray]):
         h = header["indices"][name]
         results[name] = IndexResult(
             name=name, raw=arrays[f"{name}.raw"], score=arrays[f"{name}.score"], evidence=arrays[f"{name}.evidence"],
-            available=bool(h["available"]), components={k: arrays[f"{name}.c.{k}"] for k in h["components"]})
+            available=bool(h["available"]), components={k: arrays[f"{name}.c.{k}"] for k in h["components"]},
+            reason=str(h.get("reason", "")))
     kinds = header["influence"]["kinds"]
     influence = CategoryInfluence(
         matrix=_csr_of(arrays, "influence.matrix", kinds["matrix"]),

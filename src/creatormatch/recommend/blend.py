@@ -61,6 +61,9 @@ def normalise_mf(raw: np.ndarray, known: np.ndarray, n_known: int | None = None,
         return np.full(raw.shape, 0.5, dtype)
     z = np.subtract(raw, dtype.type(mean), dtype=dtype)
     z *= dtype.type(-1.0 / np.sqrt(var))
+    # a spread that is tiny next to the values (E[x^2] - mean^2 cancels) gives huge |z|:
+    # clip where exp would overflow float32; the logistic is 0 or 1 there anyway
+    np.clip(z, dtype.type(-80.0), dtype.type(80.0), out=z)
     np.exp(z, out=z)
     z += dtype.type(1.0)
     return np.reciprocal(z, out=z)
