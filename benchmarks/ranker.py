@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             r["wall_seconds"] = time.perf_counter() - t0
             results[size][stage] = r
             print(size, stage, json.dumps(r), flush=True)
+        # re-read: another run (another size) may have written meanwhile
+        merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+        merged[size] = results[size]
+        results = {k: merged[k] for k in ("S", "M", "L") if k in merged}
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print("\n| size | build with ranker (s) | build peak RSS (MiB) | candidate recall (validation cut) | "
           "match p50 (ms) | match p99 (ms) |")

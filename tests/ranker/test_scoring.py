@@ -98,3 +98,16 @@ def test_ranker_none_is_the_blend(learned):
     ranking = blend.rank(0, top=10)
     assert ranking.features is None
     np.testing.assert_allclose(ranking.score, blend.score_brand(0).score[ranking.positions])
+
+
+def test_a_memory_mapped_model_folds_in_a_new_brand(learned, tmp_path):
+    """implicit's solver needs writable buffers; a model read from disk is memory-mapped
+    read-only (found by the size-L benchmark: every match of a cold brand failed)."""
+    from creatormatch.recommend.mf import fold_in_brand
+
+    again = Matcher.load(learned.save(tmp_path / "model.npz"))
+    assert not again.model.factors.creator.flags.writeable
+    row = again.model.confidence[[0]]
+    assert row.nnz
+    vec = fold_in_brand(again.model.factors, row, again.params)
+    assert vec.shape == (again.model.factors.brand.shape[1],) and np.abs(vec).sum() > 0

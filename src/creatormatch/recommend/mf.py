@@ -114,8 +114,9 @@ def _cpu_als(factors: Factors, params: MatchParams):
     with threadpool_limits(limits=1, user_api="blas"):
         model = AlternatingLeastSquares(factors=factors.creator.shape[1], regularization=params.regularization,
                                         alpha=params.alpha, random_state=params.random_state, num_threads=1)
-    model.item_factors = factors.creator
-    model.user_factors = factors.brand
+    # implicit's Cython solver takes writable buffers; a memory-mapped model's are read-only
+    model.item_factors = np.require(factors.creator, requirements=["W", "C"])
+    model.user_factors = np.require(factors.brand, requirements=["W", "C"])
     factors._als = model
     return model
 
