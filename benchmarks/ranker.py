@@ -100,7 +100,7 @@ def _ensure_market(size: str, bench: Path) -> Path:
         from creatormatch.data.generator import generate_market
 
         creators, brands = SIZES[size]
-        generate_market(data, creators, brands, seed=1)
+        generate_market(data, creators, brands, seed=11)   # the markets of benchmarks/run.py
     return data
 
 
