@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from creatormatch.cli import cli
-from creatormatch.data.importers import import_posts, write_import
+from creatormatch.data.importers import import_posts
 from creatormatch.data.importers._posttime import shortcode_to_media_id, time_from_post
 from creatormatch.data.loader import load_dataset
 from creatormatch.errors import DataError, UsageError
