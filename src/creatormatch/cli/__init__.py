@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "matchcmds",
     "evaluate",
     "neo4jcmds",
+    "pricingcmds",
 )
 
 
