@@ -97,4 +97,87 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
         echo_err("No creator matches the filters.")
 
 
-COMMANDS = [pricing]
+
+@click.command()
+@click.option("--brand", "brands", multiple=True, required=True, metavar="B",
+              help="Brand id to plan for (repeat for several brands).")
+@click.option("--budget", type=float, required=True, metavar="X",
+              help="Budget of each brand for creator fees (rate_per_video x videos); never exceeded.")
+@click.option("--max-videos-per-creator", "max_videos", type=int, default=3, show_default=True, metavar="N",
+              help="At most N videos from one creator for one brand.")
+@click.option("--max-brands-per-creator", "max_brands", type=int, default=1, show_default=True, metavar="K",
+              help="A creator is planned for at most K of the brands.")
+@click.option("--category", default=None, metavar="C",
+              help="Only creators with content in category C; their value is priced for C.")
+@click.option("--candidates", type=int, default=None, metavar="N",
+              help="Best-ranked creators per brand the plan chooses from (default 100).")
+@_roas_option
+@data_option
+@format_option("table", "csv", "json")
+@out_options
+def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: int, category: str | None,
+         candidates: int | None, target_roas: float, data_dir: Path | None, fmt: str, out_path: Path | None,
+         excel: bool) -> None:
+    """Choose creators and a number of videos per brand that maximise the expected GMV
+    within the budget, giving each creator to at most --max-brands-per-creator brands.
+
+    Expected GMV of v videos = p_accept x (value of one video for the brand's category) x
+    (1 + 0.8 + ... + 0.8^(v-1)); cost = rate_per_video x v, counted in full.  Solved
+    exactly as a multiple-choice knapsack with scipy's MILP solver (HiGHS).  p_accept is
+    a stand-in until the learned ranker lands: the creator's acceptance record, shrunk
+    toward its market.  Also reports the exposure Gini of the chosen creators and what
+    the sharing constraint cost against planning each brand alone.  See docs/pricing.md.
+    """
+    from ..errors import UsageError
+    from ..pricing import PriceBook
+    from ..pricing.acceptance import acceptance_history
+    from ..pricing.campaign import CANDIDATES, PLAN_COLUMNS, plan_campaigns
+    from ..pricing.fair_rate import check_target_roas
+    from ..recommend.cache import load_or_build
+    from .matchcmds import load_source
+
+    if not np.isfinite(budget) or budget < 0:
+        raise UsageError(f"--budget must be a number of at least 0 (got {budget:g})")
+    if max_videos < 1:
+        raise UsageError("--max-videos-per-creator must be at least 1")
+    if max_brands < 1:
+        raise UsageError("--max-brands-per-creator must be at least 1")
+    if candidates is not None and candidates < 1:
+        raise UsageError("--candidates must be at least 1")
+    check_target_roas(target_roas)
+    dataset = load_source(data_dir, "csv")
+    matcher = load_or_build(dataset, progress=echo_err)
+    for b in brands:
+        matcher.brand_row(b)
+    result = plan_campaigns(matcher, PriceBook.from_dataset(dataset), acceptance_history(dataset), list(brands),
+                            budget, max_videos=max_videos, max_brands=max_brands, category=category,
+                            candidates=candidates or CANDIDATES, target_roas=target_roas)
+    s = result.summary()
+    note = (f"{s['creators_chosen']} creators, {s['videos']} videos, expected GMV {s['expected_gmv']:,.2f}; "
+            f"planned alone {s['expected_gmv_planned_alone']:,.2f} (the sharing constraint costs "
+            f"{s['cost_of_sharing_constraint']:,.2f}); exposure Gini {s['exposure_gini_chosen']:.3f} among the chosen, "
+            f"{s['exposure_gini_candidates']:.3f} over all candidates; solver {s['solver']}, gap {s['optimality_gap']:.2%}")
+    if fmt == "json":
+        emit_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", out_path, csv_output=False,
+                  excel=False)
+        echo_err(note)
+    elif fmt == "csv":
+        emit_text(csv_text(result.rows(), PLAN_COLUMNS), out_path, csv_output=True, excel=excel)
+        echo_err(note)
+    else:
+        lines = []
+        for b, entry in result.to_json().items():
+            lines.append(f"Plan for {b}: spent {entry['spent']:,.2f} of {entry['budget']:,.2f}, "
+                         f"expected GMV {entry['expected_gmv']:,.2f}")
+            if not entry["creators"]:
+                lines.append("  no creator fits the budget")
+            for c in entry["creators"]:
+                lines.append(f"  {c['creator_id']:<10} {c['videos']} video(s)  cost {c['cost']:>10,.2f}  "
+                             f"p_accept {c['p_accept']:.2f}  expected GMV {c['expected_gmv']:>11,.2f}")
+                lines.extend(f"      - {r}" for r in c["reasons"][1:3])
+            lines.append("")
+        lines.append(note)
+        emit_text("\n".join(lines) + "\n", out_path, csv_output=False, excel=False)
+
+
+COMMANDS = [pricing, plan]

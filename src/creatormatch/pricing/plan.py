@@ -1,0 +1,262 @@
+"""Campaign plans under a budget across brands: a multiple-choice knapsack with assignment
+constraints, solved exactly with ``scipy.optimize.milp`` (HiGHS).
+
+For brand ``b`` and candidate creator ``c`` (one *pair*), choosing ``v`` videos
+(``v = 0..V``, ``V = max_videos``) costs and earns, in expectation (``docs/pricing.md``, "Plans")::
+
+    cost(b, c, v)  = rate_c * v                                   paid only if c says yes,
+                                                                  budgeted as if everyone does
+    value(b, c, v) = p_bc * g_bc * (1 - d^v) / (1 - d)            d = REPEAT_DECAY
+
+``g_bc`` is the creator's expected GMV per video for the brand's category and ``p_bc``
+the probability that it accepts.  Each further video to the same audience earns ``d``
+times the previous one, so when two creators are close in value the plan spreads the
+videos over both instead of piling them on one.  The program::
+
+    maximise   sum_{b,c,v} value(b,c,v) x_bcv
+    subject to sum_v x_bcv <= 1                       one option per pair
+               sum_{c,v} cost(b,c,v) x_bcv <= B_b      budget of each brand
+               sum_{b,v} x_bcv <= K                    a creator goes to at most K brands
+               x_bcv in {0, 1}
+
+Budgets are never exceeded (worst case: every creator says yes).  ``brute_force_plan``
+enumerates every assignment (tiny instances; the reference the tests compare with) and
+``greedy_plan`` is the value-density heuristic whose gap the tests measure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from ..errors import UsageError
+
+__all__ = ["PlanInputs", "PlanResult", "REPEAT_DECAY", "option_values", "solve_plan", "brute_force_plan",
+           "greedy_plan", "exposure_gini", "MILP_TIME_LIMIT"]
+
+#: Each further video of one creator for one brand earns this share of the previous one.
+REPEAT_DECAY = 0.8
+#: Seconds HiGHS may take before the best plan found so far is returned (with its gap).
+MILP_TIME_LIMIT = 30.0
+#: Relative optimality gap at which HiGHS stops.
+MILP_REL_GAP = 1e-4
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """A planning instance, one entry per (brand, candidate creator) pair.
+
+    ``brand`` indexes ``budget``; ``creator`` is any integer key shared by the pairs of the
+    same creator; ``value`` the expected GMV of one video if accepted; ``rate`` the cost
+    of one video; ``p_accept`` the probability of a yes.
+    """
+
+    budget: np.ndarray
+    brand: np.ndarray
+    creator: np.ndarray
+    value: np.ndarray
+    rate: np.ndarray
+    p_accept: np.ndarray
+    max_videos: int = 3
+    max_brands: int = 1
+    decay: float = REPEAT_DECAY
+
+    def __post_init__(self) -> None:
+        if self.max_videos < 1:
+            raise UsageError("--max-videos-per-creator must be at least 1")
+        if self.max_brands < 1:
+            raise UsageError("--max-brands-per-creator must be at least 1")
+        if np.any(~np.isfinite(self.budget)) or np.any(np.asarray(self.budget) < 0):
+            raise UsageError("--budget must be a number of at least 0")
+
+    @property
+    def n_pairs(self) -> int:
+        return int(len(self.brand))
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Videos chosen per pair, the plan's expected GMV, and how sure the solver is."""
+
+    videos: np.ndarray          # per pair, 0..max_videos
+    expected_gmv: np.ndarray    # per pair
+    cost: np.ndarray            # per pair
+    objective: float
+    bound: float                # upper bound on the optimum (== objective when proven optimal)
+    method: str
+
+    @property
+    def gap(self) -> float:
+        """Relative distance to the bound: 0 when the plan is proven optimal."""
+        return 0.0 if self.bound <= 0 else max(self.bound - self.objective, 0.0) / self.bound
+
+
+def option_values(inp: PlanInputs) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, costs)``, each ``(pairs, max_videos)``: column ``v - 1`` holds ``v`` videos."""
+    v = np.arange(1, inp.max_videos + 1, dtype=np.float64)
+    d = float(inp.decay)
+    factor = v if d == 1.0 else (1.0 - d ** v) / (1.0 - d)
+    worth = np.nan_to_num(inp.p_accept * inp.value, nan=0.0)
+    return worth[:, None] * factor[None, :], np.asarray(inp.rate, np.float64)[:, None] * v[None, :]
+
+
+def _result(inp: PlanInputs, videos: np.ndarray, bound: float, method: str) -> PlanResult:
+    values, costs = option_values(inp)
+    idx = np.maximum(videos - 1, 0)
+    rows = np.arange(inp.n_pairs)
+    gmv = np.where(videos > 0, values[rows, idx], 0.0) if inp.n_pairs else np.zeros(0)
+    cost = np.where(videos > 0, costs[rows, idx], 0.0) if inp.n_pairs else np.zeros(0)
+    return PlanResult(videos.astype(np.int64), gmv, cost, float(gmv.sum()), float(max(bound, gmv.sum())), method)
+
+
+def solve_plan(inp: PlanInputs, *, share_creators: bool = True, time_limit: float = MILP_TIME_LIMIT) -> PlanResult:
+    """The optimal plan (module docstring) by ``scipy.optimize.milp``.
+
+    ``share_creators=False`` drops the creator constraint: every brand planned alone.
+    """
+    n, V = inp.n_pairs, inp.max_videos
+    values, costs = option_values(inp)
+    budget = np.asarray(inp.budget, np.float64)
+    usable = (values > 0) & (costs <= budget[inp.brand][:, None] + 1e-9) & np.isfinite(costs)
+    pair, vid = np.nonzero(usable)
+    m = len(pair)
+    if m == 0:
+        return _result(inp, np.zeros(n, np.int64), 0.0, "milp")
+    var = np.arange(m)
+    blocks = [sp.csr_array((np.ones(m), (pair, var)), shape=(n, m))]
+    ub = [np.ones(n)]
+    nb = len(budget)
+    blocks.append(sp.csr_array((costs[pair, vid], (inp.brand[pair], var)), shape=(nb, m)))
+    ub.append(budget)
+    if share_creators:
+        _, ckey = np.unique(inp.creator, return_inverse=True)
+        # only creators offered to more than K brands need a row
+        brands_of = np.bincount(ckey)
+        crowded = np.flatnonzero(brands_of > inp.max_brands)
+        if len(crowded):
+            row_of = np.full(len(brands_of), -1)
+            row_of[crowded] = np.arange(len(crowded))
+            r = row_of[ckey[pair]]
+            keep = r >= 0
+            blocks.append(sp.csr_array((np.ones(int(keep.sum())), (r[keep], var[keep])), shape=(len(crowded), m)))
+            ub.append(np.full(len(crowded), float(inp.max_brands)))
+    A = sp.vstack(blocks, format="csr")
+    upper = np.concatenate(ub)
+    with _quiet_stdout():
+        res = milp(c=-values[pair, vid], constraints=LinearConstraint(A, -np.inf, upper), integrality=np.ones(m),
+                   bounds=Bounds(0, 1), options={"time_limit": float(time_limit), "mip_rel_gap": MILP_REL_GAP,
+                                                 "presolve": True})
+    if res.x is None:
+        # no feasible point found in time: fall back to the greedy plan (always feasible)
+        g = greedy_plan(inp, share_creators=share_creators)
+        return PlanResult(g.videos, g.expected_gmv, g.cost, g.objective, g.bound, "greedy (milp found nothing in time)")
+    x = np.round(res.x).astype(np.int64)
+    videos = np.zeros(n, np.int64)
+    chosen = x > 0
+    videos[pair[chosen]] = vid[chosen] + 1
+    bound = -float(res.mip_dual_bound) if getattr(res, "mip_dual_bound", None) is not None and \
+        np.isfinite(res.mip_dual_bound) else float(-res.fun)
+    return _result(inp, videos, bound, "milp" if res.status == 0 else "milp (time limit)")
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 while HiGHS runs: some HiGHS builds print debug lines to
+    the C-level stdout, which would corrupt ``--format json``/``csv`` output."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (e.g. captured)
+        fd = 1
+    try:
+        sys.stdout.flush()
+        saved = os.dup(fd)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            try:
+                yield
+            finally:
+                os.dup2(saved, fd)
+    finally:
+        os.close(saved)
+
+
+def greedy_plan(inp: PlanInputs, *, share_creators: bool = True) -> PlanResult:
+    """Heuristic: repeatedly add the next video with the highest marginal GMV per unit of
+    cost that still fits the brand's budget and the creator's brand cap.  The upper bound
+    it reports is the solution itself (no proof); compare with ``solve_plan``."""
+    n, V = inp.n_pairs, inp.max_videos
+    values, costs = option_values(inp)
+    marginal = np.diff(np.concatenate([np.zeros((n, 1)), values], axis=1), axis=1)
+    step = np.asarray(inp.rate, np.float64)
+    density = np.where(step > 0, marginal[:, 0] / np.where(step > 0, step, 1.0), np.inf)
+    left = np.asarray(inp.budget, np.float64).copy()
+    videos = np.zeros(n, np.int64)
+    brands_used: dict[int, int] = {}
+    # candidate order: density of the first video; further videos re-enter in order
+    import heapq
+
+    heap = [(-float(density[p]) if marginal[p, 0] > 0 else 0.0, p) for p in range(n) if marginal[p, 0] > 0]
+    heapq.heapify(heap)
+    while heap:
+        _, p = heapq.heappop(heap)
+        v = videos[p]
+        if v >= V or marginal[p, v] <= 0:
+            continue
+        b, c = int(inp.brand[p]), int(inp.creator[p])
+        if step[p] > left[b] + 1e-9:
+            continue
+        if v == 0 and share_creators and brands_used.get(c, 0) >= inp.max_brands:
+            continue
+        left[b] -= step[p]
+        videos[p] = v + 1
+        if v == 0:
+            brands_used[c] = brands_used.get(c, 0) + 1
+        if v + 1 < V and marginal[p, v + 1] > 0:
+            heapq.heappush(heap, (-(marginal[p, v + 1] / step[p]) if step[p] > 0 else -np.inf, p))
+    return _result(inp, videos, 0.0, "greedy")
+
+
+def brute_force_plan(inp: PlanInputs, *, share_creators: bool = True) -> PlanResult:
+    """Every assignment of 0..V videos to every pair, the best feasible one (tiny instances only)."""
+    n, V = inp.n_pairs, inp.max_videos
+    if (V + 1) ** n > 2_000_000:
+        raise ValueError("instance too large for brute force")
+    values, costs = option_values(inp)
+    budget = np.asarray(inp.budget, np.float64)
+    best, best_v = -1.0, np.zeros(n, np.int64)
+    for combo in itertools.product(range(V + 1), repeat=n):
+        v = np.asarray(combo, np.int64)
+        on = v > 0
+        idx = np.maximum(v - 1, 0)
+        spent = np.bincount(inp.brand[on], weights=costs[np.flatnonzero(on), idx[on]], minlength=len(budget))
+        if np.any(spent > budget + 1e-9):
+            continue
+        if share_creators and on.any() and np.bincount(inp.creator[on]).max() > inp.max_brands:
+            continue
+        total = float(values[np.flatnonzero(on), idx[on]].sum())
+        if total > best:
+            best, best_v = total, v
+    return _result(inp, best_v, best, "brute force")
+
+
+def exposure_gini(videos: np.ndarray) -> float:
+    """Gini of ``videos`` per creator: ``sum_i (2i - n - 1) e_(i) / (n sum e)`` over ``e``
+    sorted ascending; 0 = every creator gets the same, 1 = one creator gets everything."""
+    e = np.sort(np.asarray(videos, np.float64))
+    n, total = len(e), float(e.sum())
+    if n == 0 or total <= 0:
+        return 0.0
+    i = np.arange(1, n + 1)
+    return float(((2 * i - n - 1) * e).sum() / (n * total))
