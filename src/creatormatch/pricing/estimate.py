@@ -7,8 +7,9 @@ the creator's value and the noise of its record are close to normal::
     z_i | theta_i ~ N(theta_i, v_i)                     theta_i = log mu_i, mu_i the true mean
     theta_i       ~ N(p_i, tau^2),   p_i = beta * log(followers_i) + P_g(i)
 
-``S_i`` is the GMV of the creator's ``n_i`` videos of evidence, ``h = PSEUDO_VIDEOS`` a half
-video at the crude peer level ``m0_i`` (so a record of zero sales has a logarithm), and
+``S_i`` is the GMV of the creator's ``n_i`` videos of evidence, ``h = PSEUDO_VIDEOS`` a small
+fraction of a video at the crude peer level ``m0_i`` (so a record of zero sales has a
+logarithm, without pulling low records up toward their peers), and
 ``+ v_i / 2`` undoes the downward bias of the log of a mean.  The posterior is normal::
 
     w_i     = tau^2 / (tau^2 + v_i)
@@ -18,8 +19,9 @@ video at the crude peer level ``m0_i`` (so a record of zero sales has a logarith
 
 Fitted by the method of moments (vectorised, no loop over creators):
 
-* ``kappa``: split-half noise of one record -- each creator's videos (``>= SPLIT_MIN_VIDEOS``) in time
-  order, the earlier half A and the later half B, ``kappa = sum (log ybar*_A - log ybar*_B)^2 / sum (1/(n_A+h) + 1/(n_B+h))``;
+* ``kappa``: split-half noise of one record -- each creator's videos (``>= SPLIT_MIN_VIDEOS``)
+  in time order, the earlier half A and the later half B,
+  ``kappa = mean_i (log ybar*_A - log ybar*_B)^2 / (1/(n_A+h) + 1/(n_B+h))``;
 * ``beta``: least-squares slope of ``z_i`` on ``log followers_i`` (creators with
   ``n_i >= MIN_FIT_VIDEOS``), clamped to [0, 1.5];
 * ``P_g``: mean of ``z_i - beta log followers_i`` in group g = (size tier, market,
@@ -48,8 +50,9 @@ INTERVAL = 0.8
 GROUP_PSEUDO_CREATORS = 10.0
 #: Creators with at least this many videos fit the size slope and the between-creator spread.
 MIN_FIT_VIDEOS = 3
-#: Videos at the crude peer level added to every record (a record of zero sales stays finite).
-PSEUDO_VIDEOS = 0.5
+#: Videos at the crude peer level added to every record (a record of zero sales stays finite);
+#: small, because a larger pull toward the peers hides how far low records really are.
+PSEUDO_VIDEOS = 0.02
 #: Creators with at least this many videos measure the split-half noise (shorter records
 #: rarely catch the rare big sale and understate it).
 SPLIT_MIN_VIDEOS = 10
@@ -141,10 +144,7 @@ def _split_half_kappa(ev: SalesEvidence, crude: np.ndarray) -> float:
     a = np.log((sA[ok] + h * crude[ok]) / (nA[ok] + h))
     b = np.log((sB[ok] + h * crude[ok]) / (nB[ok] + h))
     d = (a - b) / np.sqrt(1.0 / (nA[ok] + h) + 1.0 / (nB[ok] + h))
-    # scale from the central 80 % of the standardised differences, not their variance: GMV is
-    # heavy-tailed, and the interval reported is an 80 % one
-    q10, q90 = np.quantile(d, [0.1, 0.9])
-    kappa = float(((q90 - q10) / (2.0 * ndtri(0.9))) ** 2)
+    kappa = float(np.mean(d * d))
     return float(np.clip(kappa, *_KAPPA_BOUNDS))
 
 
