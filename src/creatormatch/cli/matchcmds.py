@@ -13,6 +13,7 @@ import click
 
 from ..recommend.params import COMPONENTS
 from ._common import data_option, echo_err, format_option
+from ._output import csv_text, emit_text, out_options
 from .datacmds import load_for_cli
 
 _SHORT = {"mf": "mf", "graph": "graph", "category_fit": "fit", "cooperation": "coop", "consistency": "cons",
@@ -50,6 +51,40 @@ def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv"
 
     dataset = load_source(data_dir, source)
     return load_or_build(dataset, model_path=model_path, progress=echo_err)
+
+
+#: Pricing fields added to every match (JSON keys and CSV columns; names shared with
+#: ``pricing`` and ``plan``): the creator's rate and its fair rate for the brand's category.
+PRICE_FIELDS = ("rate_per_video", "expected_gmv_per_video", "expected_gmv_low", "expected_gmv_high", "fair_rate",
+                "value_ratio", "underpriced")
+
+
+def _match_prices(dataset, results: dict[str, list], category: str | None, target_roas: float) -> dict[str, list]:
+    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available)."""
+    import numpy as np
+
+    from ..indices.lookup import resolve_category
+    from ..pricing import PriceBook
+
+    book = PriceBook.from_dataset(dataset)
+    k = resolve_category(dataset, category) if category else None
+    out: dict[str, list] = {}
+    for brand_id, matches in results.items():
+        b = int(dataset.brands.position(brand_id)[0])
+        rows = dataset.creators.position(np.array([m.creator_id for m in matches], dtype=str)) if matches else \
+            np.zeros(0, np.int64)
+        p = book.for_brand(b, rows, target_roas, category_row=k)
+
+        def num(x: float, digits: int = 2) -> float | None:
+            return round(float(x), digits) if np.isfinite(x) else None
+
+        out[brand_id] = [{
+            "rate_per_video": num(p.rate[i]), "expected_gmv_per_video": num(p.expected[i]),
+            "expected_gmv_low": num(p.low[i]), "expected_gmv_high": num(p.high[i]),
+            "fair_rate": num(p.fair.fair_rate[i]), "value_ratio": num(p.fair.value_ratio[i], 3),
+            "underpriced": bool(p.fair.underpriced[i]) if np.isfinite(p.rate[i]) else None,
+        } for i in range(len(rows))]
+    return out
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
@@ -99,20 +134,23 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
 # --------------------------------------------------------------------------- match
 
 
-def _match_rows(results: dict[str, list]) -> list[dict[str, Any]]:
+def _match_rows(results: dict[str, list], prices: dict[str, list] | None = None) -> list[dict[str, Any]]:
     rows = []
     for brand_id, matches in results.items():
-        for m in matches:
+        for i, m in enumerate(matches):
             d = m.to_dict()
             row = {"brand_id": brand_id, **{k: d[k] for k in ("rank", "creator_id", "handle", "market", "followers",
                                                                "score")}}
             row.update({c: d["components"][c] for c in COMPONENTS})
             row["reasons"] = " | ".join(d["reasons"])
+            if prices is not None:
+                row.update(prices[brand_id][i])
             rows.append(row)
     return rows
 
 
-def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int]) -> None:
+def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
+                       prices: dict[str, list] | None = None) -> None:
     for i, (brand_id, matches) in enumerate(results.items()):
         b = matcher.brand_row(brand_id)
         cat = matcher.brand["category"][b]
@@ -125,13 +163,17 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
             click.echo("  no creator passes the filters")
             continue
         head = f"{'#':>3}  {'creator':<12} {'handle':<22} {'mkt':<3} {'followers':>10} {'score':>6} " + \
-            " ".join(f"{_SHORT[c]:>6}" for c in COMPONENTS)
+            " ".join(f"{_SHORT[c]:>6}" for c in COMPONENTS) + (f" {'rate':>9} {'fair':>9}" if prices else "")
         click.echo(head)
-        for m in matches:
+        for j, m in enumerate(matches):
             handle = m.handle if len(m.handle) <= 22 else m.handle[:21] + "…"
             comps = " ".join(f"{_fmt(m.components[c]):>6}" for c in COMPONENTS)
+            price = ""
+            if prices:
+                pr = prices[brand_id][j]
+                price = f" {_fmt(pr['rate_per_video']):>9} {_fmt(pr['fair_rate']):>9}"
             click.echo(f"{m.rank:>3}  {m.creator_id:<12} {handle:<22} {m.market:<3} {m.followers:>10,} "
-                       f"{m.score:>6.3f} {comps}")
+                       f"{m.score:>6.3f} {comps}{price}")
             for reason in m.reasons[:3]:
                 click.echo(f"{'':5}- {reason}")
 
@@ -155,20 +197,29 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
 @click.option("--min-evidence", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
               help="Only creators with at least N invitations on record.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Creators per brand.")
+@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
+              help="Return the brand wants on the fee (sales per unit paid) for fair_rate; default 3.")
 @format_option("table", "csv", "json")
 @source_option
+@out_options
 def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | None, category: str | None,
           market: str | None, min_followers: int | None, max_followers: int | None, max_rate: float | None,
-          include_past: bool, min_evidence: int, top: int, fmt: str, source: str) -> None:
+          include_past: bool, min_evidence: int, top: int, fmt: str, source: str, target_roas: float | None = None,
+          out_path: Path | None = None, excel: bool = False) -> None:
     """Rank the creators who fit a brand best, with the score's components and reasons.
 
     Components (each 0-1): mf (matrix factorisation), graph (brand-personalised walk),
     fit (category fit), coop/cons/uplift (creator indices, market percentile / 100);
-    '-' = not available.  See docs/matching.md.
+    '-' = not available.  Each match also carries the creator's rate_per_video and its
+    fair_rate for the brand's category (docs/pricing.md).  See docs/matching.md.
     """
+    from ..pricing.fair_rate import DEFAULT_TARGET_ROAS, check_target_roas
+    from ..recommend.cache import load_or_build
     from ..recommend.matcher import MatchFilters
 
-    matcher = _matcher(data_dir, model_path, source)
+    roas = check_target_roas(DEFAULT_TARGET_ROAS if target_roas is None else target_roas)
+    dataset = load_source(data_dir, source)
+    matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
     for b in brands:
         matcher.brand_row(b)  # unknown brands fail before any work
     filters = MatchFilters(market=market, category=category, min_followers=min_followers,
@@ -180,19 +231,24 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
         row = matcher.brand_row(b)
         results[b] = matcher.match(row, filters, top)
         counts[b] = int(matcher.candidate_mask(row, filters).sum()) if fmt == "table" else 0
+    prices = _match_prices(dataset, results, category, roas)
     if fmt == "json":
-        click.echo(json.dumps({b: [m.to_dict() for m in ms] for b, ms in results.items()}, indent=2,
-                              ensure_ascii=False))
+        text = json.dumps({b: [m.to_dict() | prices[b][i] for i, m in enumerate(ms)] for b, ms in results.items()},
+                          indent=2, ensure_ascii=False)
+        emit_text(text + "\n", out_path, csv_output=False, excel=False)
     elif fmt == "csv":
-        rows = _match_rows(results)
+        rows = _match_rows(results, prices)
+        emit_text(csv_text(rows, ["brand_id", "rank", "creator_id", "handle", "market", "followers", "score",
+                                  *COMPONENTS, "reasons", *PRICE_FIELDS]), out_path, csv_output=True, excel=excel)
+    elif out_path is not None:
+        import contextlib
+
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=["brand_id", "rank", "creator_id", "handle", "market", "followers",
-                                            "score", *COMPONENTS, "reasons"], lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
-        click.echo(buf.getvalue(), nl=False)
+        with contextlib.redirect_stdout(buf):
+            _print_match_table(matcher, results, counts, prices)
+        emit_text(buf.getvalue(), out_path, csv_output=False, excel=False)
     else:
-        _print_match_table(matcher, results, counts)
+        _print_match_table(matcher, results, counts, prices)
 
 
 # --------------------------------------------------------------------------- explain
