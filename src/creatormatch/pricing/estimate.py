@@ -81,6 +81,7 @@ class ValueEstimate:
     evidence: np.ndarray      # videos of evidence (int)
     own_mean: np.ndarray      # S_i / n_i, NaN without evidence
     model: PriceModel
+    weight: np.ndarray | None = None   # w_i, the weight of the creator's own record (0 without one)
 
 
 def _top_level(parent: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -236,5 +237,7 @@ def expected_value_per_video(dataset: Dataset, evidence: SalesEvidence | None = 
     ev = evidence if evidence is not None else sales_evidence(dataset)
     model, z, v, p = fit_value_model(ev, dataset.creators["followers"], creator_groups(dataset))
     expected, low, high = posterior_value(z, v, p, model.tau2, interval)
+    with np.errstate(invalid="ignore"):
+        weight = np.where(np.isfinite(v) & np.isfinite(z), model.tau2 / (model.tau2 + v), 0.0)
     return ValueEstimate(expected=expected, low=low, high=high, prior=np.exp(p + model.tau2 / 2.0),
-                         evidence=np.round(ev.n).astype(np.int64), own_mean=ev.mean, model=model)
+                         evidence=np.round(ev.n).astype(np.int64), own_mean=ev.mean, model=model, weight=weight)
