@@ -19,6 +19,12 @@ def _roas_option(func):
                                           "fair_rate = expected GMV per video / X.")(func)
 
 
+def _model_option(func):
+    from .matchcmds import model_option
+
+    return model_option(func)
+
+
 def _category_members(dataset, category: str) -> np.ndarray:
     """Creators whose primary category is ``category`` or below it (boolean per creator)."""
     from ..indices.lookup import resolve_category
@@ -113,11 +119,12 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
               help="Best-ranked creators per brand the plan chooses from (default 100).")
 @_roas_option
 @data_option
+@_model_option
 @format_option("table", "csv", "json")
 @out_options
 def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: int, category: str | None,
-         candidates: int | None, target_roas: float, data_dir: Path | None, fmt: str, out_path: Path | None,
-         excel: bool) -> None:
+         candidates: int | None, target_roas: float, data_dir: Path | None, model_path: Path | None, fmt: str,
+         out_path: Path | None, excel: bool) -> None:
     """Choose creators and a number of videos per brand that maximise the expected GMV
     within the budget, giving each creator to at most --max-brands-per-creator brands.
 
@@ -146,7 +153,7 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
         raise UsageError("--candidates must be at least 1")
     check_target_roas(target_roas)
     dataset = load_source(data_dir, "csv")
-    matcher = load_or_build(dataset, progress=echo_err)
+    matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
     for b in brands:
         matcher.brand_row(b)
     result = plan_campaigns(matcher, PriceBook.from_dataset(dataset), acceptance_history(dataset), list(brands),
