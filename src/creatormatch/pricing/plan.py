@@ -47,8 +47,8 @@ __all__ = ["PlanInputs", "PlanResult", "REPEAT_DECAY", "option_values", "solve_p
 
 #: Each further video of one creator for one brand earns this share of the previous one.
 REPEAT_DECAY = 0.8
-#: Seconds HiGHS may take before the best plan found so far is returned (with its gap).
-MILP_TIME_LIMIT = 30.0
+#: Seconds a whole solve may take before the best plan found so far is returned (with its gap).
+MILP_TIME_LIMIT = 4.0
 #: Relative optimality gap at which HiGHS stops: a plan is proven within 0.1 % of the optimum.
 MILP_REL_GAP = 1e-3
 
@@ -157,7 +157,7 @@ def solve_plan(inp: PlanInputs, *, share_creators: bool = True, time_limit: floa
                          decay=inp.decay)
         # each block gets the share of the remaining time its size asks for
         remaining_pairs = n - bounds_[k]
-        left = max((deadline - time.perf_counter()) * len(pairs) / remaining_pairs, 0.5)
+        left = max(deadline - time.perf_counter(), 0.0) * len(pairs) / remaining_pairs
         got, got_bound, done = _solve_block(sub, share_creators, left)
         videos[pairs] = got
         bound += got_bound
@@ -194,28 +194,74 @@ def _solve_block(inp: PlanInputs, share_creators: bool, time_limit: float) -> tu
             ub.append(np.full(len(crowded), float(inp.max_brands)))
     A = sp.vstack(blocks, format="csr")
     upper = np.concatenate(ub)
+    c = -values[pair, vid]
+    rows = np.arange(n)
+
+    def worth(v: np.ndarray) -> float:
+        return float(np.where(v > 0, values[rows, np.maximum(v - 1, 0)], 0.0).sum())
+
+    started = time.perf_counter()
+    # 1. the LP relaxation: an upper bound, and an almost integral plan (a multiple-choice
+    #    knapsack's LP optimum has few fractional options); keep its whole options and let
+    #    the greedy fill what the dropped fractions leave
     with _quiet_stdout():
-        res = milp(c=-values[pair, vid], constraints=LinearConstraint(A, -np.inf, upper), integrality=np.ones(m),
-                   bounds=Bounds(0, 1), options={"time_limit": float(time_limit), "mip_rel_gap": MILP_REL_GAP,
-                                                 "presolve": True})
-    if res.x is None:
-        # no feasible point found in time: the greedy plan (always feasible), bound unknown
-        g = greedy_plan(inp, share_creators=share_creators)
-        return g.videos, float(values.max(axis=1).sum()), False
-    x = np.round(res.x).astype(np.int64)
+        lp = milp(c=c, constraints=LinearConstraint(A, -np.inf, upper), integrality=np.zeros(m), bounds=Bounds(0, 1),
+                  options={"time_limit": max(float(time_limit), 1.0)})
+    best = greedy_plan(inp, share_creators=share_creators).videos
+    bound = float(values.max(axis=1).sum())
+    if lp.x is not None:
+        bound = float(-lp.fun)
+        start = _round_lp(inp, lp.x, pair, vid, costs, share_creators)
+        rounded = greedy_plan(inp, share_creators=share_creators, start=start).videos
+        if worth(rounded) > worth(best):
+            best = rounded
+    if bound - worth(best) <= MILP_REL_GAP * bound:
+        return best, bound, True
+    # 2. branch and bound, for what is left of the time (none left: the rounded plan, with its gap)
+    left = float(time_limit) - (time.perf_counter() - started)
+    if left <= 0.05:
+        return best, max(bound, worth(best)), False
+    with _quiet_stdout():
+        res = milp(c=c, constraints=LinearConstraint(A, -np.inf, upper), integrality=np.ones(m), bounds=Bounds(0, 1),
+                   options={"time_limit": left, "mip_rel_gap": MILP_REL_GAP, "presolve": True})
+    if res.x is not None:
+        chosen = np.round(res.x) > 0
+        videos = np.zeros(n, np.int64)
+        videos[pair[chosen]] = vid[chosen] + 1
+        if worth(videos) >= worth(best):
+            best = videos
+        dual = getattr(res, "mip_dual_bound", None)
+        if res.status == 0:
+            bound = min(bound, float(-res.fun) / (1.0 - MILP_REL_GAP)) if dual is None or not np.isfinite(dual) \
+                else min(bound, -float(dual))
+        elif dual is not None and np.isfinite(dual):
+            bound = min(bound, -float(dual))
+    return best, max(bound, worth(best)), res.status == 0 or bound - worth(best) <= MILP_REL_GAP * bound
+
+
+def _round_lp(inp: PlanInputs, x: np.ndarray, pair: np.ndarray, vid: np.ndarray, costs: np.ndarray,
+              share_creators: bool) -> np.ndarray:
+    """Videos per pair from an LP solution: its whole options, then its fractional options
+    from the largest fraction down, each where the budget and the creator's cap still allow."""
+    n = inp.n_pairs
     videos = np.zeros(n, np.int64)
-    chosen = x > 0
-    videos[pair[chosen]] = vid[chosen] + 1
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = -float(dual) if dual is not None and np.isfinite(dual) else float(-res.fun)
-    if res.status != 0:
-        # stopped by the time limit: keep the greedy plan if it is better than the incumbent
-        g = greedy_plan(inp, share_creators=share_creators)
-        rows = np.arange(n)
-        mine = float(np.where(videos > 0, values[rows, np.maximum(videos - 1, 0)], 0.0).sum())
-        if g.objective > mine:
-            videos = g.videos
-    return videos, bound, res.status == 0
+    whole = x > 1.0 - 1e-6
+    videos[pair[whole]] = vid[whole] + 1
+    left = np.asarray(inp.budget, np.float64) - np.bincount(
+        inp.brand[pair[whole]], weights=costs[pair[whole], vid[whole]], minlength=len(inp.budget))
+    used: dict[int, int] = {}
+    for c in inp.creator[pair[whole]].tolist():
+        used[c] = used.get(c, 0) + 1
+    frac = np.flatnonzero((x > 1e-6) & ~whole)
+    for j in frac[np.argsort(-x[frac], kind="stable")].tolist():
+        p, v = int(pair[j]), int(vid[j])
+        b, c = int(inp.brand[p]), int(inp.creator[p])
+        if videos[p] or costs[p, v] > left[b] + 1e-9 or (share_creators and used.get(c, 0) >= inp.max_brands):
+            continue
+        videos[p] = v + 1
+        left[b] -= costs[p, v]
+        used[c] = used.get(c, 0) + 1
+    return videos
 
 
 @contextlib.contextmanager
@@ -243,26 +289,33 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def greedy_plan(inp: PlanInputs, *, share_creators: bool = True) -> PlanResult:
+def greedy_plan(inp: PlanInputs, *, share_creators: bool = True, start: np.ndarray | None = None) -> PlanResult:
     """Heuristic: repeatedly add the next video with the highest marginal GMV per unit of
-    cost that still fits the brand's budget and the creator's brand cap.  The upper bound
-    it reports is the solution itself (no proof); compare with ``solve_plan``."""
+    cost that still fits the brand's budget and the creator's brand cap (from ``start``
+    videos per pair when given, e.g. a rounded LP solution).  The upper bound it reports is
+    the solution itself (no proof); compare with ``solve_plan``."""
+    import heapq
+
     n, V = inp.n_pairs, inp.max_videos
     values, costs = option_values(inp)
     marginal = np.diff(np.concatenate([np.zeros((n, 1)), values], axis=1), axis=1)
     step = np.asarray(inp.rate, np.float64)
-    density = np.where(step > 0, marginal[:, 0] / np.where(step > 0, step, 1.0), np.inf)
-    left = np.asarray(inp.budget, np.float64).copy()
-    videos = np.zeros(n, np.int64)
+    videos = np.zeros(n, np.int64) if start is None else np.asarray(start, np.int64).copy()
+    on = videos > 0
+    left = np.asarray(inp.budget, np.float64) - np.bincount(inp.brand[on], weights=step[on] * videos[on],
+                                                            minlength=len(inp.budget))
     brands_used: dict[int, int] = {}
-    # candidate order: density of the first video; further videos re-enter in order
-    import heapq
+    for c in inp.creator[on].tolist():
+        brands_used[c] = brands_used.get(c, 0) + 1
 
-    heap = [(-float(density[p]) if marginal[p, 0] > 0 else 0.0, p) for p in range(n) if marginal[p, 0] > 0]
+    def key(p: int, v: int) -> float:
+        return -(marginal[p, v] / step[p]) if step[p] > 0 else -np.inf
+
+    heap = [(key(p, int(videos[p])), p) for p in range(n) if videos[p] < V and marginal[p, videos[p]] > 0]
     heapq.heapify(heap)
     while heap:
         _, p = heapq.heappop(heap)
-        v = videos[p]
+        v = int(videos[p])
         if v >= V or marginal[p, v] <= 0:
             continue
         b, c = int(inp.brand[p]), int(inp.creator[p])
@@ -275,7 +328,7 @@ def greedy_plan(inp: PlanInputs, *, share_creators: bool = True) -> PlanResult:
         if v == 0:
             brands_used[c] = brands_used.get(c, 0) + 1
         if v + 1 < V and marginal[p, v + 1] > 0:
-            heapq.heappush(heap, (-(marginal[p, v + 1] / step[p]) if step[p] > 0 else -np.inf, p))
+            heapq.heappush(heap, (key(p, v + 1), p))
     return _result(inp, videos, 0.0, "greedy")
 
 
