@@ -19,7 +19,10 @@ videos over both instead of piling them on one.  The program::
                sum_{b,v} x_bcv <= K                    a creator goes to at most K brands
                x_bcv in {0, 1}
 
-Budgets are never exceeded (worst case: every creator says yes).  ``brute_force_plan``
+Budgets are never exceeded (worst case: every creator says yes).  ``solve_plan`` splits
+the program into blocks of brands that share candidates, solves each block's LP relaxation
+(upper bound; its rounding, filled greedily, is the first plan) and runs HiGHS branch and
+bound while the time budget lasts; the gap to the proven bound is reported.  ``brute_force_plan``
 enumerates every assignment (tiny instances; the reference the tests compare with) and
 ``greedy_plan`` is the value-density heuristic whose gap the tests measure.
 """
