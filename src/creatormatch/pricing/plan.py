@@ -51,7 +51,7 @@ __all__ = ["PlanInputs", "PlanResult", "REPEAT_DECAY", "option_values", "solve_p
 #: Each further video of one creator for one brand earns this share of the previous one.
 REPEAT_DECAY = 0.8
 #: Seconds a whole solve may take before the best plan found so far is returned (with its gap).
-MILP_TIME_LIMIT = 4.0
+MILP_TIME_LIMIT = 3.0
 #: Relative optimality gap at which HiGHS stops: a plan is proven within 0.1 % of the optimum.
 MILP_REL_GAP = 1e-3
 
