@@ -93,6 +93,21 @@ CASES: dict[str, list[list[str]]] = {
                     ["brand_top_matches", *NO_SERVER, "--param", "brand_id=B1"]],
     "neo4j status": [NO_SERVER, ["--uri", "http://127.0.0.1:7474"]],
     "neo4j favorites": [["--out", "NONEMPTY"]],
+    "plan": [["--data", "MARKET", "--model", "MODEL", "--brand", "NOPE", "--budget", "100"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "-1"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "nan"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "ten"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "100",
+              "--max-brands-per-creator", "0"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "100",
+              "--max-videos-per-creator", "0"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "100", "--category", "nope"],
+             ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "100", "--target-roas", "0"],
+             ["--data", "MARKET", "--model", "TRUNCATED", "--brand", "BRAND", "--budget", "100"],
+             ["--data", "MISSING", "--brand", "BRAND", "--budget", "100"], ["--brand", "BRAND"]],
+    "pricing": [["--data", "MARKET", "--market", "XX"], ["--data", "MARKET", "--category", "nope"],
+                ["--data", "MARKET", "--target-roas", "-2"], ["--data", "MARKET", "--target-roas", "inf"],
+                ["--data", "MISSING"], ["--data", "BROKEN"], ["--data", "MARKET", "--top", "-1"]],
     "scorecard": [["NOPE", "--data", "MARKET"], ["CREATOR", "--data", "MISSING"], ["CREATOR", "--data", "BROKEN"]],
     "scores": [["--data", "MARKET", "--market", "XX"], ["--data", "MARKET", "--category", "nope"],
                ["--data", "MARKET", "--sort", "nope"], ["--data", "BROKEN"]],
@@ -111,6 +126,8 @@ UNWRITABLE_OUTPUT: dict[str, list[str]] = {
     "evaluate": ["--data", "MARKET", "--models", "popularity", "--no-tune", "--report", "UNDER_FILE"],
     "validate": ["BROKEN", "--lenient", "--rejects", "UNDER_FILE/rejects.csv"],
     "neo4j favorites": ["--out", "UNDER_FILE/q.zip"],
+    "pricing": ["--data", "MARKET", "--format", "csv", "--out", "UNDER_FILE/p.csv"],
+    "plan": ["--data", "MARKET", "--model", "MODEL", "--brand", "BRAND", "--budget", "100", "--out", "UNDER_FILE/p.csv"],
 }
 
 
@@ -183,7 +200,7 @@ _BATCH = (
 
 DATA_COMMANDS = (("validate", "{d}"), ("info", "{d}"), ("scores", "--data {d}"), ("build", "--data {d} --out {m}"),
                  ("match", "--data {d} --brand B1"), ("scorecard", "C1 --data {d}"),
-                 ("influencers", "--data {d} --category beauty"), ("evaluate", "--data {d}"), ("tune", "--data {d}"))
+                 ("influencers", "--data {d} --category beauty"), ("pricing", "--data {d}"), ("evaluate", "--data {d}"), ("tune", "--data {d}"))
 
 
 def test_every_broken_dataset_is_exit_2_with_file_and_line_for_every_data_command(env, tmp_path):

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "neo4jcmds",
     "cachecmds",
     "importcmds",
+    "pricingcmds",
 )
 
 

@@ -50,8 +50,13 @@ def _progress():
 @format_option("table", "json")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Also write report.md, metrics.json and PNG plots into DIR.")
+@click.option("--pricing", "pricing", is_flag=True,
+              help="Evaluate the value-per-video estimate instead: predict the GMV of the collaborations "
+                   "completed after the split from data before it, against the follower-tier baseline "
+                   "(docs/pricing.md).")
 def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...], models: str | None,
-             no_tune: bool, sample_brands: int, seed: int, fmt: str, report_dir: Path | None) -> None:
+             no_tune: bool, sample_brands: int, seed: int, fmt: str, report_dir: Path | None,
+             pricing: bool = False) -> None:
     """Measure how well each model would have found the brands' new collaborators.
 
     Protocol: everything before the split date trains the models; each brand that gained
@@ -69,6 +74,9 @@ def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...],
         creatormatch evaluate --data market --k 10 --k 50 --report eval-report
         creatormatch evaluate --models popularity,als,blend --format json
     """
+    if pricing:
+        _evaluate_pricing(data_dir, split_date, seed, fmt)
+        return
     from ..evaluate.report import format_table, write_report
     from ..evaluate.run import parse_models, run_evaluation
 
@@ -84,6 +92,14 @@ def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...],
         click.echo(json.dumps(evaluation.to_json(), indent=2))
     else:
         click.echo(format_table(evaluation))
+
+
+def _evaluate_pricing(data_dir: Path | None, split_date: str | None, seed: int, fmt: str) -> None:
+    from ..pricing.evaluate import evaluate_pricing
+
+    dataset = load_for_cli(data_dir)
+    result = evaluate_pricing(dataset, split_date=split_date, seed=seed)
+    click.echo(json.dumps(result.to_json(), indent=2) if fmt == "json" else result.format_table())
 
 
 @click.command()

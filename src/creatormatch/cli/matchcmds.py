@@ -14,6 +14,7 @@ import click
 from ..display import format_table, truncate
 from ..recommend.params import COMPONENTS
 from ._common import data_option, echo_err, format_option
+from ._output import csv_text, emit_text, out_options
 from .datacmds import load_for_cli, open_for_cli
 
 _SHORT = {"mf": "mf", "graph": "graph", "category_fit": "fit", "cooperation": "coop", "consistency": "cons",
@@ -54,10 +55,15 @@ def load_source(data_dir: Path | None, source: str, lazy: bool = False):
 
 def _matcher(data_dir: Path | None, model_path: Path | None, source: str = "csv", ranker: str = "auto"):
     from ..recommend.cache import load_or_build
-    from ..recommend.matcher import Matcher
 
     dataset = load_source(data_dir, source, lazy=True)
-    matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
+    return _with_ranker_choice(load_or_build(dataset, model_path=model_path, progress=echo_err), ranker)
+
+
+def _with_ranker_choice(matcher, ranker: str):
+    """``matcher``, or the same model ranked by the blend for ``--ranker none``."""
+    from ..recommend.matcher import Matcher
+
     return Matcher(matcher.model, use_ranker=False) if ranker == "none" else matcher
 
 
@@ -66,6 +72,42 @@ def ranker_option(func):
         "--ranker", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
         help="auto: rank with the model's learned ranker (a calibrated probability that the pair becomes a "
              "collaboration) when it has one; none: the weighted blend of the components.")(func)
+
+
+#: Pricing fields added to every match (JSON keys and CSV columns; names shared with
+#: ``pricing`` and ``plan``): the creator's rate and its fair rate for the brand's category.
+PRICE_FIELDS = ("rate_per_video", "expected_gmv_per_video", "expected_gmv_low", "expected_gmv_high", "fair_rate",
+                "value_ratio", "underpriced")
+
+
+def _match_prices(dataset, results: dict[str, list], category: str | None, target_roas: float) -> dict[str, list]:
+    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available)."""
+    import numpy as np
+
+    from ..indices.lookup import resolve_category
+    from ..pricing import PriceBook
+
+    if hasattr(dataset, "load"):    # a cache.DatasetRef: prices need the data itself
+        dataset = dataset.load()
+    book = PriceBook.from_dataset(dataset)
+    k = resolve_category(dataset, category) if category else None
+    out: dict[str, list] = {}
+    for brand_id, matches in results.items():
+        b = int(dataset.brands.position(brand_id)[0])
+        rows = dataset.creators.position(np.array([m.creator_id for m in matches], dtype=str)) if matches else \
+            np.zeros(0, np.int64)
+        p = book.for_brand(b, rows, target_roas, category_row=k)
+
+        def num(x: float, digits: int = 2) -> float | None:
+            return round(float(x), digits) if np.isfinite(x) else None
+
+        out[brand_id] = [{
+            "rate_per_video": num(p.rate[i]), "expected_gmv_per_video": num(p.expected[i]),
+            "expected_gmv_low": num(p.low[i]), "expected_gmv_high": num(p.high[i]),
+            "fair_rate": num(p.fair.fair_rate[i]), "value_ratio": num(p.fair.value_ratio[i], 3),
+            "underpriced": bool(p.fair.underpriced[i]) if np.isfinite(p.rate[i]) else None,
+        } for i in range(len(rows))]
+    return out
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
@@ -126,20 +168,23 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
 # --------------------------------------------------------------------------- match
 
 
-def _match_rows(results: dict[str, list]) -> list[dict[str, Any]]:
+def _match_rows(results: dict[str, list], prices: dict[str, list] | None = None) -> list[dict[str, Any]]:
     rows = []
     for brand_id, matches in results.items():
-        for m in matches:
+        for i, m in enumerate(matches):
             d = m.to_dict()
             row = {"brand_id": brand_id, **{k: d[k] for k in ("rank", "creator_id", "handle", "market", "followers",
                                                                "score")}}
             row.update({c: d["components"][c] for c in COMPONENTS})
             row["reasons"] = " | ".join(d["reasons"])
+            if prices is not None:
+                row.update(prices[brand_id][i])
             rows.append(row)
     return rows
 
 
-def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int]) -> None:
+def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
+                       prices: dict[str, list] | None = None) -> None:
     for i, (brand_id, matches) in enumerate(results.items()):
         b = matcher.brand_row(brand_id)
         cat = matcher.brand["category"][b]
@@ -156,9 +201,17 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
             click.echo("  no creator passes the filters")
             continue
         head = ["#", "creator", "handle", "mkt", "followers", "score"] + [_SHORT[c] for c in COMPONENTS]
-        cells = [[str(m.rank), m.creator_id, truncate(m.handle, 22), m.market, f"{m.followers:,}", f"{m.score:.3f}"]
-                 + [_fmt(m.components[c]) for c in COMPONENTS] for m in matches]
-        align = ["right", "left", "left", "left", "right", "right"] + ["right"] * len(COMPONENTS)
+        if prices:
+            head += ["rate", "fair"]
+        cells = []
+        for j, m in enumerate(matches):
+            row = [str(m.rank), m.creator_id, truncate(m.handle, 22), m.market, f"{m.followers:,}", f"{m.score:.3f}"]
+            row += [_fmt(m.components[c]) for c in COMPONENTS]
+            if prices:
+                pr = prices[brand_id][j]
+                row += [_fmt(pr["rate_per_video"]), _fmt(pr["fair_rate"])]
+            cells.append(row)
+        align = ["right", "left", "left", "left", "right", "right"] + ["right"] * (len(head) - 6)
         lines = format_table(head, cells, align, gap=" ", rule=False).split("\n")
         click.echo(lines[0])
         for m, text in zip(matches, lines[1:]):
@@ -191,12 +244,15 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
                    "accepted one.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Creators per brand.")
 @ranker_option
+@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
+              help="Return the brand wants on the fee (sales per unit paid) for fair_rate; default 3.")
 @format_option("table", "csv", "json")
 @source_option
+@out_options
 def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | None, category: str | None,
           market: str | None, min_followers: int | None, max_followers: int | None, max_rate: float | None,
           include_past: bool, min_evidence: int, exclude_refused: bool, top: int, ranker: str, fmt: str,
-          source: str) -> None:
+          source: str, target_roas: float | None = None, out_path: Path | None = None, excel: bool = False) -> None:
     """Rank the creators who fit a brand best, with the score's components and reasons.
 
     Score: with the learned ranker (the default once 'build' trained one), the calibrated
@@ -206,11 +262,17 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
 
     Components (each 0-1, the ranker's raw signals): mf (matrix factorisation), graph
     (brand-personalised walk), fit (category fit), coop/cons/uplift (creator indices,
-    market percentile / 100); '-' = not available.  See docs/matching.md.
+    market percentile / 100); '-' = not available.  Each match also carries the creator's
+    rate_per_video and its fair_rate for the brand's category (docs/pricing.md).  See
+    docs/matching.md.
     """
+    from ..pricing.fair_rate import DEFAULT_TARGET_ROAS, check_target_roas
+    from ..recommend.cache import load_or_build
     from ..recommend.matcher import MatchFilters
 
-    matcher = _matcher(data_dir, model_path, source, ranker)
+    roas = check_target_roas(DEFAULT_TARGET_ROAS if target_roas is None else target_roas)
+    dataset = load_source(data_dir, source, lazy=True)
+    matcher = _with_ranker_choice(load_or_build(dataset, model_path=model_path, progress=echo_err), ranker)
     for b in brands:
         matcher.brand_row(b)  # unknown brands fail before any work
     filters = MatchFilters(market=market, category=category, min_followers=min_followers,
@@ -222,19 +284,24 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
         row = matcher.brand_row(b)
         results[b] = matcher.match(row, filters, top)
         counts[b] = int(matcher.candidate_mask(row, filters).sum()) if fmt == "table" else 0
+    prices = _match_prices(dataset, results, category, roas)
     if fmt == "json":
-        click.echo(json.dumps({b: [m.to_dict() for m in ms] for b, ms in results.items()}, indent=2,
-                              ensure_ascii=False))
+        text = json.dumps({b: [m.to_dict() | prices[b][i] for i, m in enumerate(ms)] for b, ms in results.items()},
+                          indent=2, ensure_ascii=False)
+        emit_text(text + "\n", out_path, csv_output=False, excel=False)
     elif fmt == "csv":
-        rows = _match_rows(results)
+        rows = _match_rows(results, prices)
+        emit_text(csv_text(rows, ["brand_id", "rank", "creator_id", "handle", "market", "followers", "score",
+                                  *COMPONENTS, "reasons", *PRICE_FIELDS]), out_path, csv_output=True, excel=excel)
+    elif out_path is not None:
+        import contextlib
+
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=["brand_id", "rank", "creator_id", "handle", "market", "followers",
-                                            "score", *COMPONENTS, "reasons"], lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
-        click.echo(buf.getvalue(), nl=False)
+        with contextlib.redirect_stdout(buf):
+            _print_match_table(matcher, results, counts, prices)
+        emit_text(buf.getvalue(), out_path, csv_output=False, excel=False)
     else:
-        _print_match_table(matcher, results, counts)
+        _print_match_table(matcher, results, counts, prices)
 
 
 # --------------------------------------------------------------------------- explain

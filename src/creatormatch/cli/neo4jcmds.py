@@ -188,19 +188,27 @@ def load_cmd(store, data_dir: Path | None, lenient: bool, rejects: Path, batch_s
 @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="A model saved by 'creatormatch build' (default: build one from the data).")
 @click.option("--no-reasons", is_flag=True, help="Do not store the reasons of each match.")
+@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
+              help="Return on the fee the fair rate written on each Creator is computed for (default 3; "
+                   "docs/pricing.md).")
 @with_store
-def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Path | None, no_reasons: bool) -> None:
+def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Path | None, no_reasons: bool,
+             target_roas: float | None = None) -> None:
     """Write creator indices and each brand's top matches back to Neo4j.
 
-    Sets <index>_index and <index>_evidence on every Creator and replaces each brand's
+    Sets <index>_index and <index>_evidence and the fair rate of 'creatormatch pricing'
+    (fair_rate, fair_rate_low, value_ratio, underpriced, ...) on every Creator and replaces each brand's
     (:Brand)-[:MATCH {rank, score, mf, graph, category_fit, cooperation, consistency,
     uplift, reasons, model}]->(:Creator) edges.  Each brand's old edges are deleted and
     the new ones created in one transaction: an interrupted push leaves every brand with
     either its old or its new matches, never a mix.
     """
+    from ..pricing.fair_rate import check_target_roas
     from ..store import push_results, read_dataset
     from .datacmds import load_for_cli
 
+    if target_roas is not None:
+        check_target_roas(target_roas)
     if source == "neo4j":
         if data_dir is not None:
             raise click.UsageError("--data and --source neo4j exclude each other")
@@ -214,7 +222,8 @@ def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Pa
         matcher = Matcher.load(model_path, dataset.fingerprint)
     progress = _Progress("pushing")
     try:
-        summary = push_results(store, dataset, top=top, matcher=matcher, reasons=not no_reasons, progress=progress)
+        summary = push_results(store, dataset, top=top, matcher=matcher, reasons=not no_reasons, progress=progress,
+                               target_roas=target_roas)
     finally:
         progress.close()
     click.echo(f"Pushed indices of {summary.creators:,} creators and {summary.matches:,} matches for "

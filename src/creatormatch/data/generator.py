@@ -1109,4 +1109,37 @@ def _truth(tax: _Taxonomy, creators: _Creators, brands: _Brands, products: _Prod
               "invitation": invitation, **({} if taste_weight == W_LATENT else {"taste_weight": float(taste_weight)})},
         creator_followers=creators.followers.astype(np.int64), creator_joined_day=creators.joined_day.astype(np.int32),
         brand_product_categories=product_categories,
+        creator_expected_gmv=_expected_gmv_per_video(tax, creators, products),
     )
+
+
+def _expected_gmv_per_video(tax: _Taxonomy, creators: _Creators, products: _Products) -> np.ndarray:
+    """True expected GMV (currency units) of one organic shoppable video of each creator.
+
+    ``E[views] * E[orders per view] * E[price]`` of the creator's niche mix (docs/generator.md,
+    "True value per video")::
+
+        views  = VIEWS_SCALE * f ** VIEWS_EXPONENT * s * exp(VIEWS_SIGMA^2 / 2)
+        value  = views * k * exp(ORDER_NOISE_SIGMA^2 / 2)
+                 * (w * conv[p] * price[p] + (1 - w) * conv[s'] * price[s'])
+
+    with ``price[x]`` the mean price of the products an organic video of category ``x`` draws
+    from (``_product_in``: the category's products, else its top level's, else any).
+    """
+    n_cat = len(tax.ids)
+    cents = products.price_cents.astype(np.float64)
+    count = np.bincount(products.category, minlength=n_cat).astype(np.float64)
+    total = np.bincount(products.category, weights=cents, minlength=n_cat)
+    top_count = np.bincount(tax.top[products.category], minlength=n_cat).astype(np.float64)
+    top_total = np.bincount(tax.top[products.category], weights=cents, minlength=n_cat)
+    overall = float(cents.mean()) if len(cents) else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.where(count > 0, total / count, np.nan)
+        via_top = np.where(top_count[tax.top] > 0, top_total[tax.top] / top_count[tax.top], np.nan)
+    price = np.where(count > 0, own, np.where(np.isfinite(via_top), via_top, overall)) / 100.0
+    worth = tax.conversion * price
+    f = creators.followers.astype(np.float64)
+    views = VIEWS_SCALE * f ** VIEWS_EXPONENT * creators.content_success * np.exp(VIEWS_SIGMA ** 2 / 2)
+    w = creators.primary_weight
+    mix = w * worth[creators.primary] + (1.0 - w) * worth[creators.secondary]
+    return views * creators.sales_conversion * np.exp(ORDER_NOISE_SIGMA ** 2 / 2) * mix

@@ -63,6 +63,8 @@ TRUTH_FORMAT = 2
 _READABLE_FORMATS = (1, 2)
 #: Arrays only format 2 has.
 _INVITATION_ARRAYS = ("creator_followers", "creator_joined_day", "brand_product_categories")
+#: Arrays a file may hold or not, whatever its format (added later, read when present).
+_OPTIONAL_ARRAYS = ("creator_expected_gmv",)
 
 #: Per-creator hidden traits, each "higher = more of the trait".
 TRAITS: tuple[str, ...] = (
@@ -147,6 +149,8 @@ class Truth:
     creator_followers: np.ndarray | None = None
     creator_joined_day: np.ndarray | None = None
     brand_product_categories: np.ndarray | None = None   # (brands, categories) product counts
+    # true expected GMV of one organic shoppable video per creator (optional; docs/generator.md)
+    creator_expected_gmv: np.ndarray | None = None
 
     @property
     def n_creators(self) -> int:
@@ -317,7 +321,7 @@ def _rows(keys: np.ndarray, ids: np.ndarray | list[str] | str) -> np.ndarray:
 
 
 _ARRAYS = tuple(f for f in Truth.__dataclass_fields__ if f != "meta")
-_REQUIRED = tuple(f for f in _ARRAYS if f not in _INVITATION_ARRAYS)
+_REQUIRED = tuple(f for f in _ARRAYS if f not in _INVITATION_ARRAYS and f not in _OPTIONAL_ARRAYS)
 
 
 def write_truth(out_dir: Path | str, truth: Truth) -> Path:
@@ -358,6 +362,7 @@ def load_truth(dataset_dir: Path | str) -> Truth | None:
             values = {name: npz[name] for name in _REQUIRED}
             if fmt >= 2:
                 values |= {name: npz[name] for name in _INVITATION_ARRAYS}
+            values |= {name: npz[name] for name in _OPTIONAL_ARRAYS if name in npz.files}
             meta = json.loads(str(npz["meta_json"]))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise DataError([Problem(TRUTH_FILENAME, 0, None, f"unreadable truth file: {exc}")],

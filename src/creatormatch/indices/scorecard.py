@@ -107,6 +107,7 @@ class Scorecard:
     market_creators: int
     cards: list[IndexCard]
     categories: list[CategoryLine]
+    pricing: Any = None          # creatormatch.pricing.explain.PriceCard (issue 14)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
@@ -142,6 +143,9 @@ class Scorecard:
             lines.append(f"  - {cat.name} ({cat.category_id}): {cat.score:.0f} / 100, at or above "
                          f"{cat.score:.0f}% of the {cat.peers:,} creators active in it in {self.market}; "
                          f"{_pct(cat.activity_share)} of your activity")
+        if self.pricing is not None:
+            lines.append("")
+            lines.extend(self.pricing.lines())
         lines.append("")
         lines.append("How every index is computed: docs/indices.md")
         return "\n".join(lines)
@@ -166,7 +170,15 @@ def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_catego
         market_creators=int(same_market.sum()),
         cards=cards,
         categories=_categories(dataset, indices, row, same_market, top_categories),
+        pricing=_price_card(dataset, row),
     )
+
+
+def _price_card(dataset: Dataset, row: int) -> Any:
+    from ..pricing import PriceBook
+    from ..pricing.explain import price_card
+
+    return price_card(PriceBook.from_dataset(dataset), row)
 
 
 def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, dataset: Dataset) -> IndexCard:

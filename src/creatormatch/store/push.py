@@ -4,7 +4,10 @@
 matches (``creatormatch.recommend.Matcher``) and writes
 
 * on every ``Creator``: ``<index>_index`` (0-100; removed when not available),
-  ``<index>_evidence``, ``top_category_id``, ``top_category_influence``, ``indices_model``;
+  ``<index>_evidence``, ``top_category_id``, ``top_category_influence``, ``indices_model``,
+  and the fair rate of ``creatormatch pricing`` (``expected_gmv_per_video``,
+  ``expected_gmv_low/high``, ``fair_rate``, ``fair_rate_low/high``, ``value_ratio``,
+  ``underpriced``, ``pricing_evidence_videos``, ``pricing_target_roas``; docs/pricing.md);
 * per ``Brand``: ``(:Brand)-[:MATCH {rank, score, mf, graph, category_fit, cooperation,
   consistency, uplift, reasons, model}]->(:Creator)`` for its top ``top`` creators.
 
@@ -62,8 +65,12 @@ def model_id(model: "MatchModel") -> str:
 
 
 def push_indices(store: Neo4jStore, dataset: Dataset, indices: "CreatorIndices", model: str,
-                 batch_size: int = 5_000, progress: Progress | None = None) -> int:
-    """Write ``indices`` (of ``dataset``'s creators) as Creator properties; returns creators written."""
+                 batch_size: int = 5_000, progress: Progress | None = None,
+                 target_roas: float | None = None) -> int:
+    """Write ``indices`` (of ``dataset``'s creators) and their fair rates (``target_roas``,
+    default ``pricing.DEFAULT_TARGET_ROAS``) as Creator properties; returns creators written."""
+    from ..pricing import DEFAULT_TARGET_ROAS, PriceBook
+
     from ..indices import INDEX_NAMES
 
     table = indices.table()
@@ -72,7 +79,9 @@ def push_indices(store: Neo4jStore, dataset: Dataset, indices: "CreatorIndices",
     top_ids = [str(cats.ids[t]) if cats is not None and t >= 0 else None for t in top.tolist()]
     rows = R.creator_index_rows(
         dataset.creators.ids, {n: table[n].score for n in INDEX_NAMES}, {n: table[n].evidence for n in INDEX_NAMES},
-        top_ids, indices.influence.top_score, model)
+        top_ids, indices.influence.top_score, model,
+        extra=R.creator_price_props(PriceBook.from_dataset(dataset),
+                                    DEFAULT_TARGET_ROAS if target_roas is None else target_roas))
     return _write(store, "push/indices", rows, batch_size, "indices", progress, len(rows))
 
 
@@ -132,7 +141,8 @@ def push_matches(store: Neo4jStore, rows: list[dict[str, Any]], brands_per_trans
 
 def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher: "Matcher | None" = None,
                  reasons: bool = True, progress: Progress | None = None,
-                 brands_per_transaction: int = BRANDS_PER_TRANSACTION) -> PushSummary:
+                 brands_per_transaction: int = BRANDS_PER_TRANSACTION,
+                 target_roas: float | None = None) -> PushSummary:
     """Compute indices and matches of ``dataset`` and write both (see the module docstring).
 
     Parameters
@@ -142,6 +152,7 @@ def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher:
     top : matches per brand.
     matcher : a ready matcher (e.g. from a saved model); default: built from ``dataset``.
     reasons : store each match's reasons (a list of strings) on the edge.
+    target_roas : the return the fair rate written on each Creator is computed for.
 
     Raises
     ------
@@ -156,7 +167,8 @@ def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher:
     if matcher is None:
         matcher = Matcher.from_dataset(dataset)
     model = model_id(matcher.model)
-    creators = push_indices(store, dataset, compute_indices(dataset), model, progress=progress)
+    creators = push_indices(store, dataset, compute_indices(dataset), model, progress=progress,
+                            target_roas=target_roas)
     rows = match_table(matcher, top, reasons, progress)
     edges = push_matches(store, rows, brands_per_transaction, progress)
     store.write(cypher("push/info"), action="recording the push", props={

@@ -368,10 +368,12 @@ def creator_index_rows(creator_ids: Sequence[str] | np.ndarray, scores: Mapping[
                        evidence: Mapping[str, np.ndarray] | None = None,
                        top_category: Sequence[str | None] | None = None,
                        top_category_score: np.ndarray | None = None,
-                       model: str | None = None) -> list[dict[str, Any]]:
+                       model: str | None = None,
+                       extra: Mapping[str, Sequence[Any]] | None = None) -> list[dict[str, Any]]:
     """Rows for ``push/indices.cypher``: per creator ``props`` with ``<name>_index`` (the
     0-100 score; None = not available, which removes an older value), ``<name>_evidence``,
-    the top category and its influence, and the ``indices_model`` that computed them.
+    the top category and its influence, and the ``indices_model`` that computed them;
+    ``extra`` adds more properties as they are (e.g. the fair rate, ``creator_price_props``).
 
     All arrays are in the order of ``creator_ids``.
     """
@@ -385,6 +387,8 @@ def creator_index_rows(creator_ids: Sequence[str] | np.ndarray, scores: Mapping[
         cols["top_category_id"] = [c if c else None for c in top_category]
     if top_category_score is not None:
         cols["top_category_influence"] = [_number(v) for v in np.asarray(top_category_score, np.float64).tolist()]
+    for key, col in (extra or {}).items():
+        cols[key] = list(col)
     for key, col in cols.items():
         if len(col) != len(ids):
             raise ValueError(f"{key}: {len(col)} values for {len(ids)} creators")
@@ -394,6 +398,27 @@ def creator_index_rows(creator_ids: Sequence[str] | np.ndarray, scores: Mapping[
         props["indices_model"] = model
         rows.append({"creator_id": cid, "props": props})
     return rows
+
+
+def creator_price_props(book: Any, target_roas: float) -> dict[str, list[Any]]:
+    """Creator properties of the fair rate (``creatormatch.pricing``), one list per property in
+    creator order: the same numbers ``creatormatch pricing`` prints (None = not available,
+    which removes an older value)."""
+    v = book.value
+    fair = book.fair(target_roas)
+    listed = np.isfinite(np.asarray(book.rate, np.float64))
+
+    def nums(a: np.ndarray, digits: int = 2) -> list[float | None]:
+        return [None if x is None else round(x, digits) for x in map(_number, np.asarray(a, np.float64).tolist())]
+
+    return {
+        "expected_gmv_per_video": nums(v.expected), "expected_gmv_low": nums(v.low), "expected_gmv_high": nums(v.high),
+        "fair_rate": nums(fair.fair_rate), "fair_rate_low": nums(fair.fair_low), "fair_rate_high": nums(fair.fair_high),
+        "value_ratio": nums(fair.value_ratio, 3),
+        "underpriced": [bool(u) if ok else None for u, ok in zip(fair.underpriced.tolist(), listed.tolist())],
+        "pricing_evidence_videos": [int(x) for x in np.asarray(v.evidence, np.int64).tolist()],
+        "pricing_target_roas": [float(fair.target_roas)] * len(listed),
+    }
 
 
 def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndarray, rank: np.ndarray,

@@ -1,0 +1,190 @@
+"""``creatormatch pricing`` and ``creatormatch plan``: fair rates and budgeted campaign plans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import numpy as np
+
+from ..pricing.fair_rate import DEFAULT_TARGET_ROAS
+from ._common import data_option, echo_err, format_option
+from ._output import csv_text, emit_text, out_options
+
+
+def _roas_option(func):
+    return click.option("--target-roas", "target_roas", type=float, default=DEFAULT_TARGET_ROAS, show_default=True,
+                        metavar="X", help="Return the brand wants: attributed sales per unit of fee. "
+                                          "fair_rate = expected GMV per video / X.")(func)
+
+
+def _model_option(func):
+    from .matchcmds import model_option
+
+    return model_option(func)
+
+
+def _category_members(dataset, category: str) -> np.ndarray:
+    """Creators whose primary category is ``category`` or below it (boolean per creator)."""
+    from ..indices.lookup import resolve_category
+
+    k = resolve_category(dataset, category)
+    parent = dataset.categories["parent_id"].astype(np.int64)
+    inside = np.zeros(len(parent), bool)
+    inside[k] = True
+    for _ in range(64):
+        grown = inside | (parent >= 0) & inside[np.maximum(parent, 0)]
+        if np.array_equal(grown, inside):
+            break
+        inside = grown
+    primary = dataset.creators["primary_category"].astype(np.int64)
+    return (primary >= 0) & inside[np.maximum(primary, 0)]
+
+
+def _fmt(v, spec: str = ",.2f") -> str:
+    return "-" if v is None else format(v, spec)
+
+
+@click.command()
+@data_option
+@click.option("--market", default=None, metavar="M", help="Only creators of this market (e.g. ID).")
+@click.option("--category", default=None, metavar="C", help="Only creators whose primary category is C or below it.")
+@click.option("--underpriced", "only_underpriced", is_flag=True,
+              help="Only creators whose fair rate, even at its low bound, is above their asked rate.")
+@_roas_option
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Show the first N creators, best value for money first (0 = all).")
+@format_option("table", "csv", "json")
+@out_options
+def pricing(data_dir: Path | None, market: str | None, category: str | None, only_underpriced: bool,
+            target_roas: float, top: int, fmt: str, out_path: Path | None, excel: bool) -> None:
+    """Expected GMV per shoppable video, fair rate and value for money of every creator.
+
+    expected_gmv_per_video is learnt from the creator's own delivered sales (shoppable
+    videos, completed collaborations), shrunk toward creators of the same size tier,
+    market and category; low/high bound an 80% interval.  fair_rate = expected GMV / X
+    (--target-roas); value_ratio = fair_rate / rate_per_video; underpriced = the low
+    bound of the fair rate is above the asked rate.  Empty cells: not available.
+    Formulas: docs/pricing.md.
+    """
+    from ..indices.lookup import resolve_market
+    from ..pricing import PRICING_COLUMNS, PriceBook
+    from ..pricing.fair_rate import check_target_roas
+    from .datacmds import load_for_cli
+
+    check_target_roas(target_roas)
+    dataset = load_for_cli(data_dir)
+    m = resolve_market(dataset, market) if market else None
+    members = _category_members(dataset, category) if category else None
+    book = PriceBook.from_dataset(dataset)
+    rows, fair = book.select(market=m, category_members=members, underpriced=only_underpriced,
+                             target_roas=target_roas, top=top or None)
+    records = book.rows(rows, fair)
+    if fmt == "json":
+        emit_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", out_path, csv_output=False, excel=False)
+    elif fmt == "csv":
+        emit_text(csv_text(records, PRICING_COLUMNS), out_path, csv_output=True, excel=excel)
+    else:
+        lines = [f"{'creator':<10} {'handle':<20} {'mkt':<3} {'followers':>10} {'rate':>9} {'exp. GMV':>10} "
+                 f"{'80% interval':>21} {'fair rate':>10} {'value':>6} {'under':>5} {'videos':>6}"]
+        for r in records:
+            interval = f"{_fmt(r['expected_gmv_low'], ',.0f')}-{_fmt(r['expected_gmv_high'], ',.0f')}"
+            under = "-" if r["underpriced"] is None else ("yes" if r["underpriced"] else "no")
+            lines.append(f"{r['creator_id']:<10} {r['handle'][:20]:<20} {r['market']:<3} {r['followers']:>10,} "
+                         f"{_fmt(r['rate_per_video']):>9} {_fmt(r['expected_gmv_per_video']):>10} {interval:>21} "
+                         f"{_fmt(r['fair_rate']):>10} {_fmt(r['value_ratio'], '.2f'):>6} {under:>5} "
+                         f"{r['evidence_videos']:>6}")
+        if not records:
+            lines.append("  no creator matches")
+        lines.append(f"fair rate at a target return of {fair.target_roas:g}x; formulas: docs/pricing.md")
+        emit_text("\n".join(lines) + "\n", out_path, csv_output=False, excel=False)
+    if not records:
+        echo_err("No creator matches the filters.")
+
+
+
+@click.command()
+@click.option("--brand", "brands", multiple=True, required=True, metavar="B",
+              help="Brand id to plan for (repeat for several brands).")
+@click.option("--budget", type=float, required=True, metavar="X",
+              help="Budget of each brand for creator fees (rate_per_video x videos); never exceeded.")
+@click.option("--max-videos-per-creator", "max_videos", type=int, default=3, show_default=True, metavar="N",
+              help="At most N videos from one creator for one brand.")
+@click.option("--max-brands-per-creator", "max_brands", type=int, default=1, show_default=True, metavar="K",
+              help="A creator is planned for at most K of the brands.")
+@click.option("--category", default=None, metavar="C",
+              help="Only creators with content in category C; their value is priced for C.")
+@click.option("--candidates", type=int, default=None, metavar="N",
+              help="Best-ranked creators per brand the plan chooses from (default 100).")
+@_roas_option
+@data_option
+@_model_option
+@format_option("table", "csv", "json")
+@out_options
+def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: int, category: str | None,
+         candidates: int | None, target_roas: float, data_dir: Path | None, model_path: Path | None, fmt: str,
+         out_path: Path | None, excel: bool) -> None:
+    """Choose creators and a number of videos per brand that maximise the expected GMV
+    within the budget, giving each creator to at most --max-brands-per-creator brands.
+
+    Expected GMV of v videos = p_accept x (value of one video for the brand's category) x
+    (1 + 0.8 + ... + 0.8^(v-1)); cost = rate_per_video x v, counted in full.  Solved
+    exactly as a multiple-choice knapsack with scipy's MILP solver (HiGHS).  p_accept is
+    a stand-in until the learned ranker lands: the creator's acceptance record, shrunk
+    toward its market.  Also reports the exposure Gini of the chosen creators and what
+    the sharing constraint cost against planning each brand alone.  See docs/pricing.md.
+    """
+    from ..errors import UsageError
+    from ..pricing import PriceBook
+    from ..pricing.acceptance import acceptance_history
+    from ..pricing.campaign import CANDIDATES, PLAN_COLUMNS, plan_campaigns
+    from ..pricing.fair_rate import check_target_roas
+    from ..recommend.cache import load_or_build
+    from .matchcmds import load_source
+
+    if not np.isfinite(budget) or budget < 0:
+        raise UsageError(f"--budget must be a number of at least 0 (got {budget:g})")
+    if max_videos < 1:
+        raise UsageError("--max-videos-per-creator must be at least 1")
+    if max_brands < 1:
+        raise UsageError("--max-brands-per-creator must be at least 1")
+    if candidates is not None and candidates < 1:
+        raise UsageError("--candidates must be at least 1")
+    check_target_roas(target_roas)
+    dataset = load_source(data_dir, "csv")
+    matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
+    for b in brands:
+        matcher.brand_row(b)
+    result = plan_campaigns(matcher, PriceBook.from_dataset(dataset), acceptance_history(dataset), list(brands),
+                            budget, max_videos=max_videos, max_brands=max_brands, category=category,
+                            candidates=candidates or CANDIDATES, target_roas=target_roas)
+    s = result.summary()
+    note = (f"{s['creators_chosen']} creators, {s['videos']} videos, expected GMV {s['expected_gmv']:,.2f}; "
+            f"planned alone {s['expected_gmv_planned_alone']:,.2f} (the sharing constraint costs "
+            f"{s['cost_of_sharing_constraint']:,.2f}); exposure Gini {s['exposure_gini_chosen']:.3f} among the chosen, "
+            f"{s['exposure_gini_candidates']:.3f} over all candidates; solver {s['solver']}, gap {s['optimality_gap']:.2%}")
+    if fmt == "json":
+        emit_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", out_path, csv_output=False,
+                  excel=False)
+        echo_err(note)
+    elif fmt == "csv":
+        emit_text(csv_text(result.rows(), PLAN_COLUMNS), out_path, csv_output=True, excel=excel)
+        echo_err(note)
+    else:
+        lines = []
+        for b, entry in result.to_json().items():
+            lines.append(f"Plan for {b}: spent {entry['spent']:,.2f} of {entry['budget']:,.2f}, "
+                         f"expected GMV {entry['expected_gmv']:,.2f}")
+            if not entry["creators"]:
+                lines.append("  no creator fits the budget")
+            for c in entry["creators"]:
+                lines.append(f"  {c['creator_id']:<10} {c['videos']} video(s)  cost {c['cost']:>10,.2f}  "
+                             f"p_accept {c['p_accept']:.2f}  expected GMV {c['expected_gmv']:>11,.2f}")
+                lines.extend(f"      - {r}" for r in c["reasons"][1:3])
+            lines.append("")
+        lines.append(note)
+        emit_text("\n".join(lines) + "\n", out_path, csv_output=False, excel=False)
+
+
+COMMANDS = [pricing, plan]
