@@ -11,6 +11,22 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """No test reads or writes the user's ~/.cache/creatormatch: a model or index copy left
+    there by another version would change what a command prints.  Tests that need their own
+    cache still set CREATORMATCH_CACHE themselves (monkeypatch wins over this)."""
+    import os
+
+    before = os.environ.get("CREATORMATCH_CACHE")
+    os.environ["CREATORMATCH_CACHE"] = str(tmp_path_factory.mktemp("creatormatch-cache"))
+    yield
+    if before is None:
+        os.environ.pop("CREATORMATCH_CACHE", None)
+    else:
+        os.environ["CREATORMATCH_CACHE"] = before
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261127)
