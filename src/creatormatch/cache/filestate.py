@@ -15,12 +15,13 @@ what it does not, is written down in ``docs/cache.md``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
+
+from .._atomic import write_atomically
 
 __all__ = ["FileState", "file_state", "trusted_unchanged", "write_json_atomic", "read_json"]
 
@@ -78,20 +79,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> int:
 
     Returns the mtime (ns) of the written file: the moment later checks compare against.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{hashlib.sha1(os.urandom(8)).hexdigest()[:8]}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, lambda fh: fh.write(json.dumps(data, sort_keys=True).encode("utf-8")))
     return os.stat(path).st_mtime_ns
 
 

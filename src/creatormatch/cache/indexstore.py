@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from .. import __version__
+from .._atomic import write_atomically
 from ..data.dataset import Dataset
 from . import location
 from . import seal as seals
@@ -125,21 +124,7 @@ def save_indices(indices, fingerprint: str, path: Path) -> Path:
                   fingerprint=fingerprint)
     header["digest"] = _digest(header, arrays)
     blob = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_aligned_npz(fh, {"header": blob, **arrays})
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return write_atomically(path, lambda fh: write_aligned_npz(fh, {"header": blob, **arrays}))
 
 
 class IndicesDamaged(Exception):

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse as sp
 
+from .._atomic import write_atomically
 from ..data.dataset import Dataset
 from ..errors import ModelError
 from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_mask
@@ -277,26 +276,11 @@ def save_model(model: MatchModel, path: str | Path) -> Path:
     so ``load_model`` can map it without copying.  ``header["digest"]`` is computed here,
     over the header and every array.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _arrays(model)
     header = _header(model)
     header["digest"] = _digest(header, arrays)
     blob = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_aligned_npz(fh, {"header": blob, **arrays})
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return write_atomically(Path(path), lambda fh: write_aligned_npz(fh, {"header": blob, **arrays}))
 
 
 def read_header(path: str | Path) -> dict[str, Any]:
