@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..data.dataset import Dataset, Table
+from . import location
 from .filestate import FileState, file_state, read_json, write_json_atomic
 
 __all__ = ["COPY_FORMAT", "COPY_VERSION", "CopyDamaged", "write_copy", "read_copy", "verify_copy", "crc32_of"]
@@ -126,7 +127,7 @@ def write_copy(dataset: Dataset, folder: Path, creatormatch_version: str) -> Pat
             if _sound(folder, creatormatch_version):  # another process won the race with the same content
                 shutil.rmtree(tmp, ignore_errors=True)
                 return folder
-            _discard(folder)  # a damaged or outdated entry: move it aside, then take its place
+            location.remove_aside(folder)  # a damaged or outdated entry: move it aside, then take its place
             os.rename(tmp, folder)
         _fsync_dir(folder.parent)
     except BaseException:
@@ -142,16 +143,6 @@ def _sound(folder: Path, creatormatch_version: str) -> bool:
     except (CopyDamaged, OSError, KeyError, ValueError):
         return False
     return True
-
-
-def _discard(folder: Path) -> None:
-    """Remove a folder safely while others may be reading it: rename it aside first."""
-    aside = folder.with_name(f".{folder.name}.{os.getpid()}.{os.urandom(4).hex()}.old")
-    try:
-        os.rename(folder, aside)
-    except FileNotFoundError:
-        return
-    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -8,8 +8,6 @@ dataset folder; ``clear_cache()`` removes everything creatormatch wrote there.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,7 +119,7 @@ def verify_cache(repair: bool = True) -> VerifyResult:
         result.checked.append(path.name)
         result.problems.extend(problems)
         if problems and repair:
-            _remove(path)
+            location.remove_aside(path)
             result.removed.append(path.name)
     for record_path in sorted((root / "folders").glob("*.json")) if (root / "folders").is_dir() else []:
         found = read_json(record_path)
@@ -155,17 +153,6 @@ def _record_trusted(record: dict[str, Any], folder: Path) -> bool:
     return True
 
 
-def _remove(path: Path) -> None:
-    """Remove an entry; rename it aside first so readers never see half of it."""
-    aside = path.with_name(f".{path.name}.{os.getpid()}.removed")
-    try:
-        os.rename(path, aside)
-    except FileNotFoundError:
-        return
-    if aside.is_dir():
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
-        aside.unlink(missing_ok=True)
 
 
 def clear_cache() -> tuple[int, int]:
@@ -181,5 +168,5 @@ def clear_cache() -> tuple[int, int]:
             continue
         total += _tree_bytes(path)
         items += 1
-        _remove(path)
+        location.remove_aside(path)
     return items, total

@@ -129,3 +129,19 @@ def ensure_writable(say: Callable[[str], None]) -> bool:
         warn_unwritable(exc, say)
         return False
     return True
+
+
+def remove_aside(path: Path) -> None:
+    """Remove a cache entry (file or folder) while others may be reading it: rename it to a
+    hidden ``.<name>.<pid>.<random>.removed`` first, so nobody opens half of it, then delete."""
+    import shutil
+
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.removed")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return
+    if aside.is_dir():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.unlink(missing_ok=True)
