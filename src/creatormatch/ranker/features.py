@@ -79,7 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..recommend.matcher import BrandScores, Matcher
 
 __all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "GROUPS", "BrandContext", "brand_context", "pair_features",
-           "CATEGORICAL", "INDEX_NAMES"]
+           "CATEGORICAL", "INDEX_NAMES", "row_values"]
 
 #: Creator indices used as features (names in ``MatchModel.indices``).
 INDEX_NAMES: tuple[str, ...] = (
@@ -200,7 +200,7 @@ def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> Br
     return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values)
 
 
-def _row_values(m: sp.csr_array, row: int, cols: np.ndarray) -> np.ndarray:
+def row_values(m: sp.csr_array, row: int, cols: np.ndarray) -> np.ndarray:
     """``m[row, cols]`` as a dense float64 vector (0 where nothing is stored)."""
     lo, hi = m.indptr[row], m.indptr[row + 1]
     idx = m.indices[lo:hi]
@@ -290,10 +290,10 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
         put("category_answered", np.zeros(n))
     # ---- the pair's own history
     for status in PAIR_STATUSES:
-        put(f"pair_{status}", _row_values(hist.pair[status], brand_row, rows))
-    last = _row_values(hist.pair["last_event"], brand_row, rows)
+        put(f"pair_{status}", row_values(hist.pair[status], brand_row, rows))
+    last = row_values(hist.pair["last_event"], brand_row, rows)
     put("pair_days_since_last", np.where(last > 0, hist.as_of - last, np.nan))
-    put("pair_gmv", _log1p(_row_values(hist.pair["gmv"], brand_row, rows)))
+    put("pair_gmv", _log1p(row_values(hist.pair["gmv"], brand_row, rows)))
     put("featured_products", signals.featured_products(brand_row)[rows])
     # ---- brand context
     for name, value in context.values.items():

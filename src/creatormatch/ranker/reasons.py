@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import FEATURE_NAMES, FEATURES, INDEX_NAMES
+from .features import FEATURE_NAMES, FEATURES, INDEX_NAMES, row_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..recommend.matcher import Matcher, Ranking
@@ -56,10 +56,7 @@ def _day(value: float) -> str:
 
 
 def _pair_value(matcher: "Matcher", name: str, brand_row: int, creator_row: int) -> float:
-    m = matcher.model.history.pair[name]
-    lo, hi = m.indptr[brand_row], m.indptr[brand_row + 1]
-    hit = np.flatnonzero(m.indices[lo:hi] == creator_row)
-    return float(m.data[lo + hit[0]]) if len(hit) else 0.0
+    return float(row_values(matcher.model.history.pair[name], brand_row, np.array([creator_row]))[0])
 
 
 def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[str]:
