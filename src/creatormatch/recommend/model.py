@@ -45,7 +45,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: ranker features read through model_input (priors, monotone trees)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
