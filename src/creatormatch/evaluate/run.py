@@ -309,5 +309,6 @@ def tune_model(dataset: Dataset, *, k: int = 10, progress: Progress | None = Non
                          f"{MIN_VALIDATION_BRANDS} needed); the default settings stay")
     say = progress or (lambda _m: None)
     say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
-    tuning = tune_blend(vals, k, MatcherPool(), say)
+    # what match will use: only the rule under which a good record always beats no record
+    tuning = tune_blend(vals, k, MatcherPool(), say, missing_options=("neutral",))
     return TunedModel(tuning.params, tuning)

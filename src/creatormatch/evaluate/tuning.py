@@ -295,11 +295,14 @@ class BlendTuning:
 
 
 def tune_blend(vals: Sequence[TemporalSplit], k: int = 10, pool: MatcherPool | None = None,
-               progress: Progress | None = None, baselines: dict[str, TuningResult] | None = None) -> BlendTuning:
+               progress: Progress | None = None, baselines: dict[str, TuningResult] | None = None,
+               missing_options: Sequence[str] = ("renormalise", "neutral")) -> BlendTuning:
     """Tune the engine-backed models on ``val`` (see the module docstring).
 
     ``baselines`` may carry already tuned ``als``/``bpr`` results (they are reused for the
-    blend's MF part); missing ones are tuned here.
+    blend's MF part); missing ones are tuned here.  ``missing_options``: the missing-value
+    rules tried (``evaluate``'s baselines try both; ``tune``, whose weights ``match`` uses,
+    only "neutral", under which no record never outranks a good one).
     """
     from ..recommend.params import COMPONENTS, MatchParams
 
@@ -314,9 +317,9 @@ def tune_blend(vals: Sequence[TemporalSplit], k: int = 10, pool: MatcherPool | N
     results["graph"] = graph
     base = replace(base, **graph.params)
     matchers = [pool.get(val.train, base) for val in vals]
-    content = tune_weights(matchers, vals, CONTENT_COMPONENTS, k, progress=progress, name="content")
+    content = tune_weights(matchers, vals, CONTENT_COMPONENTS, k, missing_options, progress=progress, name="content")
     results["content"] = content
-    blend = tune_weights(matchers, vals, COMPONENTS, k, progress=progress, name="blend_tuned",
+    blend = tune_weights(matchers, vals, COMPONENTS, k, missing_options, progress=progress, name="blend_tuned",
                          starts=[(content.params["weights"], content.params["missing"])])
     blend.params = blend.params | {"mf_model": mf_name} | results[mf_name].params | graph.params
     results["blend_tuned"] = blend
