@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -207,7 +206,6 @@ class DatasetRef:
             return None
         except OSError:
             return None
-        dataset.report = _report_of(dataset)  # type: ignore[attr-defined]
         self._write_record(fingerprint)
         return dataset
 
@@ -229,25 +227,6 @@ class DatasetRef:
             return dataset
         self._write_record(dataset.fingerprint)
         return dataset
-
-
-@dataclass
-class CopyReport:
-    """What ``data.loader.LoadReport`` says of a load, for a dataset read from its copy:
-    every row was read and loaded, none rejected (lenient loads never use the cache).
-    Kept here so that reading a copy does not import the CSV loader."""
-
-    rows_read: dict[str, int] = field(default_factory=dict)
-    rows_loaded: dict[str, int] = field(default_factory=dict)
-    rows_rejected: dict[str, int] = field(default_factory=dict)
-    rejects_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def _report_of(dataset: Dataset) -> CopyReport:
-    rows = {name: len(t) for name, t in dataset.tables.items() if name not in dataset.derived}
-    return CopyReport(rows_read=dict(rows), rows_loaded=dict(rows), rows_rejected={k: 0 for k in rows},
-                      warnings=dataset.warnings)
 
 
 def open_dataset(root: str | Path, say: Say | None = None, progress: Progress | None = None) -> DatasetRef:

@@ -968,7 +968,7 @@ def _validate(n_creators: int, n_brands: int, seed: int, start: str, days: int, 
     try:
         first_day = date.fromisoformat(start)
     except (TypeError, ValueError):
-        raise UsageError(f"--start must be an ISO date like 2024-01-01 (got {start!r})") from None
+        raise UsageError(f"{{option}} must be an ISO date like 2024-01-01 (got {start!r})", option="start") from None
     if first_day.year < 1900 or (first_day + timedelta(days=days)).year >= 2100:
         raise UsageError("the market must lie between 1900 and 2099")
     return first_day

@@ -73,9 +73,9 @@ def parse_split_date(text: str) -> np.datetime64:
     try:
         value = np.datetime64(text, "s")
     except (TypeError, ValueError):
-        raise UsageError(f"--split-date must be an ISO date like 2025-06-01 (got {text!r})") from None
+        raise UsageError(f"{{option}} must be an ISO date like 2025-06-01 (got {text!r})", option="split_date") from None
     if np.isnat(value):
-        raise UsageError(f"--split-date must be an ISO date like 2025-06-01 (got {text!r})")
+        raise UsageError(f"{{option}} must be an ISO date like 2025-06-01 (got {text!r})", option="split_date")
     return value
 
 

@@ -124,7 +124,7 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     say = progress or (lambda _m: None)
     ks = tuple(sorted(set(int(k) for k in ks)))
     if not ks or min(ks) < 1:
-        raise UsageError("--k must be a positive whole number")
+        raise UsageError("{option} must be a positive whole number", option="ks")
     names = parse_models(list(models) if models is not None else None)
     explicit_oracle = "oracle" in names
     names = [n for n in names if n != "oracle"]

@@ -21,7 +21,8 @@ from .blend import contributions
 from .params import COMPONENTS
 
 if TYPE_CHECKING:
-    from .matcher import Matcher, Ranking
+    from .matcher import Matcher
+    from .results import Ranking
 
 __all__ = ["match_reasons"]
 
