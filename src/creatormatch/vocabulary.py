@@ -222,7 +222,10 @@ def _suggestions(wanted: str, ids: np.ndarray, names: np.ndarray) -> list[str]:
         start = normalise_name(wanted)[:1]
         name_pool = names.tolist() if len(names) <= _POOL else \
             [n for n in names[np.char.startswith(np.char.lower(names.astype(str)), start)][:_POOL].tolist()]
-    return list(dict.fromkeys(suggest(wanted, id_pool, n=3) + suggest(wanted, name_pool, n=3)))
+    seen: dict[str, str] = {}
+    for cand in suggest(wanted, name_pool, n=3) + suggest(wanted, id_pool, n=3):  # a name and an id alike: once
+        seen.setdefault(normalise_name(cand), cand)
+    return list(seen.values())
 
 
 def _did_you_mean(matches: list[str]) -> str:

@@ -19,7 +19,10 @@ from typing import Any
 import click
 
 from ._common import GuardedGroup
-from .options import data_option, format_option, lenient_options, model_option, out_options, top_option
+from .options import (
+    data_option, format_option, lenient_options, model_option, out_options, source_option, target_roas_option,
+    top_option,
+)
 from .output import ProgressBar, echo_err, emit_text, export, plural
 
 __all__ = ["COMMANDS", "neo4j"]
@@ -150,14 +153,11 @@ def load_cmd(store, data_dir: Path | None, lenient: bool, rejects: Path, batch_s
 
 @neo4j.command("push")
 @data_option
-@click.option("--source", type=click.Choice(["csv", "neo4j"]), default="csv", show_default=True,
-              help="Compute from the dataset folder (csv) or from the graph read back from Neo4j.")
+@source_option
 @top_option(10)
 @model_option
 @click.option("--no-reasons", is_flag=True, help="Do not store the reasons of each match.")
-@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
-              help="Return on the fee the fair rate written on each Creator is computed for (default 3; "
-                   "docs/pricing.md).")
+@target_roas_option(None)
 @with_store
 def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Path | None, no_reasons: bool,
              target_roas: float | None = None) -> None:
