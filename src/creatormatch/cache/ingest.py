@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Callable
 
 from .. import __version__
 from ..data.contract import FILES
@@ -32,6 +31,8 @@ from ..errors import UsageError
 from . import location
 from .columnar import CopyDamaged, read_copy, write_copy
 from .filestate import FileState, file_state, read_json, trusted_unchanged, write_json_atomic
+from ..progress import RowProgress as Progress
+from ..progress import Say
 
 __all__ = ["DatasetRef", "open_dataset", "content_fingerprint", "RECORD_VERSION", "RACY_MARGIN_NS"]
 
@@ -41,8 +42,6 @@ RECORD_VERSION = 1
 #: FAT keeps 2 s, ext4 the kernel's tick).
 RACY_MARGIN_NS = 2_000_000_000
 
-Say = Callable[[str], None]
-Progress = Callable[[str, int], None]
 
 
 def content_fingerprint(root: Path) -> str:

@@ -32,13 +32,13 @@ from numpy.dtypes import StringDType
 from ..errors import UsageError
 from . import contract
 from .truth import LATENT_DIM, TRUTH_FILENAME, W_LATENT, Truth, affinity_score, write_truth
+from ..progress import FractionProgress as Progress
 
 __all__ = ["GenerationSummary", "generate_market", "GENERATOR_VERSION", "DATA_FILES"]
 
 GENERATOR_VERSION = 1
 DATA_FILES: tuple[str, ...] = tuple(spec.name for spec in contract.FILES)
 
-Progress = Callable[[str, float], None]
 
 # --------------------------------------------------------------------------- model constants
 # Markets (ISO 3166-1 alpha-2, sorted) with the share of creators and brands, and a price

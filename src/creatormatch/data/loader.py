@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,10 +34,10 @@ from . import contract
 from .contract import FILES, Column, FileSpec
 from .dataset import MISSING_INT, Dataset, LoadReport, Table
 from .markets import ALIASES
+from ..progress import RowProgress as Progress
 
 __all__ = ["load_dataset", "LoadReport"]
 
-Progress = Callable[[str, int], None]
 _EMPTY = "required value is empty"
 #: Longest cell accepted per column kind, in characters (numpy string columns are as wide
 #: as their widest cell, so this bounds memory: 1M handles take at most 1M x 4 x 500 bytes).

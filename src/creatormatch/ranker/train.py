@@ -34,7 +34,6 @@ thread count, so the same data and parameters give the same model and ranking.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -50,10 +49,10 @@ from .candidates import candidate_positions, candidate_signals
 from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, pair_features
 from .history import data_end, to_days
 from .scoring import DEFAULT_CANDIDATES, brand_scores_and_context
+from ..progress import Say as Progress
 
 __all__ = ["RankerParams", "TrainingCut", "fit_ranker", "training_cut", "cut_times", "ABLATIONS"]
 
-Progress = Callable[[str], None]
 
 #: ``evaluate`` ablations: model name -> feature groups (and candidate signals) left out.
 ABLATIONS: dict[str, tuple[str, ...]] = {

@@ -26,7 +26,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,6 +40,7 @@ from .confidence import confidence_matrix
 from .mf import Factors, fit_factors
 from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
+from ..progress import Say as Progress
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model",
            "read_header", "verify_model"]
@@ -52,7 +53,6 @@ INDEX_FIELDS: tuple[str, ...] = (
     "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift",
 )
 
-Progress = Callable[[str], None]
 
 
 @dataclass

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ from ..errors import StoreError, UsageError
 from . import rows as R
 from .connection import Neo4jStore
 from .queries import cypher
+from ..progress import StepProgress as Progress
 
 if TYPE_CHECKING:
     from ..indices import CreatorIndices
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["PushSummary", "model_id", "push_results", "push_indices", "push_matches", "match_table"]
 
 #: ``progress(step, done, total)``: ``step`` is "indices", "matching" or "matches".
-Progress = Callable[[str, int, int], None]
 
 #: Brands per transaction when writing matches.
 BRANDS_PER_TRANSACTION = 50
