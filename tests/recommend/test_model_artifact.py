@@ -195,3 +195,22 @@ def test_loading_while_the_model_is_replaced(matcher, tmp_path):
         stop.set()
         writer.join(10)
     assert alphas <= {matcher.params.graph_alpha, 0.4}
+
+
+def test_a_format_2_model_with_its_unread_affinity_still_loads(matcher, tmp_path):
+    """Format 3 dropped ``affinity`` (nothing read it); a format-2 file that has it loads the same."""
+    import scipy.sparse as sp
+
+    from creatormatch.recommend.model import _csr_parts, _digest, _header, _arrays
+
+    model = matcher.model
+    arrays = _arrays(model)
+    assert not any(name.startswith("affinity.") for name in arrays)
+    old = dict(arrays, **_csr_parts("affinity", sp.csr_array(model.influence.shape, dtype=np.float32)))
+    header = _header(model) | {"format_version": 2}
+    header["digest"] = _digest(header, old)
+    path = tmp_path / "format2.npz"
+    np.savez(path, header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8), **old)
+    loaded = load_model(path)
+    assert not hasattr(loaded, "affinity")
+    assert np.array_equal(loaded.factors.creator, model.factors.creator)
