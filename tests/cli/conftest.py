@@ -13,7 +13,7 @@ from creatormatch.cli import cli
 @pytest.fixture(scope="session")
 def small_market(tmp_path_factory) -> Path:
     """300 creators, 30 brands; its model (blend only, fast) is saved where 'match' finds it."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
     from creatormatch.data.loader import load_dataset
     from creatormatch.recommend import Matcher
     from creatormatch.recommend.cache import cache_path

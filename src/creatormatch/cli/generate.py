@@ -55,7 +55,7 @@ def generate(out_dir: Path, n_creators: int, n_brands: int, seed: int, start: st
         creatormatch generate --out market
         creatormatch generate --out big --creators 1000000 --brands 100000 --seed 7
     """
-    from ..data.generator import generate_market
+    from ..synthetic.generator import generate_market
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {out_dir} is a file; name a folder")

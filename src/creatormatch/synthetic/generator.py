@@ -2,7 +2,7 @@
 
 ``generate_market`` draws a whole market from one seeded PCG64 generator and writes
 ``categories``, ``creators``, ``brands``, ``products``, ``campaigns``, ``collaborations``
-and ``videos`` (contract v1) plus ``truth.npz`` (see ``creatormatch.data.truth``).  Every
+and ``videos`` (contract v1) plus ``truth.npz`` (see ``creatormatch.synthetic.truth``).  Every
 hidden creator trait drives its own measurable signal; ``docs/generator.md`` gives the
 model with its formulas, and the constants below carry the same names.
 
@@ -29,10 +29,10 @@ from typing import Callable
 import numpy as np
 from numpy.dtypes import StringDType
 
+from ..data import contract
 from ..errors import UsageError
-from . import contract
-from .truth import LATENT_DIM, TRUTH_FILENAME, W_LATENT, Truth, affinity_score, write_truth
 from ..progress import FractionProgress as Progress
+from .truth import LATENT_DIM, TRUTH_FILENAME, W_LATENT, Truth, affinity_score, write_truth
 
 __all__ = ["GenerationSummary", "generate_market", "GENERATOR_VERSION", "DATA_FILES"]
 
@@ -870,7 +870,7 @@ def generate_market(
     in total; creators post about ``videos_per_creator`` videos each (collaboration
     deliverables included).  Hidden creator traits (cooperation, consistency, diligence,
     content volume, content success, sales conversion) and a latent brand-creator taste
-    drive the data; they are saved in ``out_dir/truth.npz`` (``creatormatch.data.truth``).
+    drive the data; they are saved in ``out_dir/truth.npz`` (``creatormatch.synthetic.truth``).
     The model and its formulas: ``docs/generator.md``.
 
     Parameters
