@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
@@ -12,6 +13,15 @@ from .output import export, format_rows
 
 _SEARCH_HELP = "Only rows whose id or name (handle for creators) contains TEXT, any case; else the closest names."
 _HEADS = {"collaborations": "collabs", "category_id": "cat id"}
+
+
+def _list_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of ``brands`` and ``creators``: the shared filters, --search, --top, output."""
+    for option in reversed((data_option, market_option, category_option(),
+                            click.option("--search", default=None, metavar="TEXT", help=_SEARCH_HELP),
+                            top_option(None), format_option("table", "csv", "json"), out_options)):
+        func = option(func)
+    return func
 
 
 def _list(kind: str, data_dir: Path | None, market: str | None, category: str | None, search: str | None,
@@ -37,13 +47,7 @@ def _list(kind: str, data_dir: Path | None, market: str | None, category: str | 
 
 
 @click.command()
-@data_option
-@market_option
-@category_option()
-@click.option("--search", default=None, metavar="TEXT", help=_SEARCH_HELP)
-@top_option(None)
-@format_option("table", "csv", "json")
-@out_options
+@_list_options
 def brands(data_dir: Path | None, market: str | None, category: str | None, search: str | None, top: int | None,
            fmt: str, out_path: Path | None, excel: bool) -> None:
     """List brands with their ids, market and category, to use with --brand.
@@ -60,13 +64,7 @@ def brands(data_dir: Path | None, market: str | None, category: str | None, sear
 
 
 @click.command()
-@data_option
-@market_option
-@category_option()
-@click.option("--search", default=None, metavar="TEXT", help=_SEARCH_HELP)
-@top_option(None)
-@format_option("table", "csv", "json")
-@out_options
+@_list_options
 def creators(data_dir: Path | None, market: str | None, category: str | None, search: str | None, top: int | None,
              fmt: str, out_path: Path | None, excel: bool) -> None:
     """List creators with their ids, handle, market and primary category, to use with --creator.

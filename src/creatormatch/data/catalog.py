@@ -27,22 +27,9 @@ def brand_rows(dataset: Dataset, *, market: str | None = None, categories: np.nd
     """Brands of ``market`` whose category is one of ``categories`` (rows, e.g. a category
     and those below it) and whose id or name matches ``search``; every one when None."""
     br = dataset.brands
-    keep = np.ones(len(br), bool)
-    if market is not None:
-        keep &= br["market"] == market
-    if categories is not None:
-        keep &= np.isin(br["category_id"].astype(np.int64), categories)
-    rows = _searched(br, br["name"], keep, search)
     products = _count(dataset.products["brand_id"], len(br)) if dataset.products is not None else None
-    collabs = _count(dataset.collaborations["brand_id"], len(br))
-    names, ids = _category_names(dataset)
-    out = []
-    for r in rows.tolist():
-        k = int(br["category_id"][r])
-        out.append({"brand_id": str(br.ids[r]), "name": str(br["name"][r]), "market": str(br["market"][r]),
-                    "category_id": ids[k] if k >= 0 else None, "category": names[k] if k >= 0 else None,
-                    "products": None if products is None else int(products[r]), "collaborations": int(collabs[r])})
-    return out
+    return _listed(dataset, br, ("name", "category_id", "brand_id"), market, categories, search,
+                   lambda r: {"products": None if products is None else int(products[r])}, BRAND_COLUMNS)
 
 
 def creator_rows(dataset: Dataset, *, market: str | None = None, categories: np.ndarray | None = None,
@@ -50,20 +37,34 @@ def creator_rows(dataset: Dataset, *, market: str | None = None, categories: np.
     """Creators of ``market`` whose primary category is one of ``categories`` and whose id
     or handle matches ``search``; every one when None."""
     cr = dataset.creators
-    keep = np.ones(len(cr), bool)
+    return _listed(dataset, cr, ("handle", "primary_category", "creator_id"), market, categories, search,
+                   lambda r: {"followers": int(cr["followers"][r])}, CREATOR_COLUMNS)
+
+
+def _listed(dataset: Dataset, table: Table, names: tuple[str, str, str], market: str | None,
+            categories: np.ndarray | None, search: str | None, extra: Any,
+            columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of ``table`` (brands or creators) kept by the filters, as dicts over ``columns``.
+
+    ``names``: the table's name column, category column and the collaborations column
+    that refers to it; ``extra(row)``: the columns only this table has.
+    """
+    name_col, category_col, ref = names
+    keep = np.ones(len(table), bool)
     if market is not None:
-        keep &= cr["market"] == market
+        keep &= table["market"] == market
     if categories is not None:
-        keep &= np.isin(cr["primary_category"].astype(np.int64), categories)
-    rows = _searched(cr, cr["handle"], keep, search)
-    collabs = _count(dataset.collaborations["creator_id"], len(cr))
-    names, ids = _category_names(dataset)
+        keep &= np.isin(table[category_col].astype(np.int64), categories)
+    rows = _searched(table, table[name_col], keep, search)
+    collabs = _count(dataset.collaborations[ref], len(table))
+    cat_names, cat_ids = _category_names(dataset)
     out = []
     for r in rows.tolist():
-        k = int(cr["primary_category"][r])
-        out.append({"creator_id": str(cr.ids[r]), "handle": str(cr["handle"][r]), "market": str(cr["market"][r]),
-                    "followers": int(cr["followers"][r]), "category_id": ids[k] if k >= 0 else None,
-                    "category": names[k] if k >= 0 else None, "collaborations": int(collabs[r])})
+        k = int(table[category_col][r])
+        record = {table.spec.key: str(table.ids[r]), name_col: str(table[name_col][r]),
+                  "market": str(table["market"][r]), "category_id": cat_ids[k] if k >= 0 else None,
+                  "category": cat_names[k] if k >= 0 else None, "collaborations": int(collabs[r]), **extra(r)}
+        out.append({c: record[c] for c in columns})
     return out
 
 
