@@ -33,6 +33,11 @@ class CreatorMatchError(Exception):
     exit_code = 2
     hint: tuple[str, str] | None = None
 
+    def __init__(self, *args: object, hint: tuple[str, str] | None = None):
+        super().__init__(*args)
+        if hint is not None:
+            self.hint = hint
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -72,11 +77,10 @@ class DataError(CreatorMatchError):
 
     def __init__(self, problems: list[Problem], more: dict[str, int] | None = None, summary: str | None = None,
                  hint: tuple[str, str] | None = None):
-        self.hint = hint
         self.problems = problems
         self.more = more or {}
         self.summary = summary
-        super().__init__(self.render())
+        super().__init__(self.render(), hint=hint)
 
     def render(self) -> str:
         lines: list[str] = []
@@ -88,7 +92,8 @@ class DataError(CreatorMatchError):
         for file in sorted(set(by_file) | set(self.more)):
             lines.extend(str(p) for p in by_file.get(file, []))
             if self.more.get(file):
-                lines.append(f"{file}: ... and {self.more[file]} more problem(s)")
+                n = self.more[file]
+                lines.append(f"{file}: ... and {n} more problem{'s' if n != 1 else ''}")
         return "\n".join(lines)
 
 

@@ -167,7 +167,8 @@ def load_dataset(root: str | Path, *, lenient: bool = False, rejects_path: str |
     if total and not lenient:
         problems, more = _render(states)
         raise DataError(problems, more, summary=(
-            f"{root}: {total} problem(s) found; the dataset was not loaded (fix them):"),
+            f"{root}: {total} problem{'s' if total != 1 else ''} found; the dataset was not loaded (fix "
+            f"{'them' if total != 1 else 'it'}):"),
             hint=("lenient", "Or use {option} to drop the bad rows and load the rest."))
     if total:
         report.rejects_path = _write_rejects(states, Path(rejects_path or "rejects.csv"))

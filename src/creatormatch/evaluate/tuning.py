@@ -103,7 +103,7 @@ def validation_splits(train: Dataset, quantiles: Sequence[float] = VALIDATION_QU
             out.append(val)
     if not out:
         raise UsageError(f"cannot carve a validation period from the data before {before}"
-                         f"{': ' + problem if problem else ''}; choose a later --split-date")
+                         f"{': ' + problem if problem else ''}; choose a later {{option}}", option="split_date")
     return out
 
 

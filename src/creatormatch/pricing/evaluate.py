@@ -122,7 +122,7 @@ def evaluate_pricing(dataset: Dataset, split_date: np.datetime64 | str | None = 
                           & (col["delivered_at"] >= when))
     if len(test) < 10:
         raise UsageError(f"only {len(test)} completed collaborations with GMV were delivered on or after "
-                         f"{str(when)[:10]}; choose an earlier --split-date")
+                         f"{str(when)[:10]}; choose an earlier {{option}}", option="split_date")
     book = PriceBook.from_dataset(train)
     if not np.isfinite(book.value.expected).any():
         raise UsageError(f"no delivered sales before {str(when)[:10]}; choose a later {{option}}", option="split_date")
