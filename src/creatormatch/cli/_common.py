@@ -46,8 +46,8 @@ def user_message(exc: CreatorMatchError, command: click.Command | None) -> str:
     text = exc.render(_flag(command, exc.option) if exc.option else None) if isinstance(exc, UsageError) else str(exc)
     if exc.hint is not None:
         flag = _flag(command, exc.hint[0])
-        if flag is not None:
-            text += "\n" + exc.hint[1].replace("{option}", flag)
+        if flag is not None:  # a one-line message stays one line
+            text += ("\n" if "\n" in text else " ") + exc.hint[1].replace("{option}", flag)
     return text
 
 

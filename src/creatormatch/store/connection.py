@@ -184,7 +184,7 @@ def _classify(exc: Exception, config: StoreConfig, action: str) -> StoreError | 
     where = config.uri
     if isinstance(exc, ne.AuthError) or _code(exc).startswith("Neo.ClientError.Security.Unauthorized"):
         return _error(config, f"Neo4j at {where} rejected user {config.user!r}: wrong password? "
-                              "Set NEO4J_PASSWORD", hint=("password", "Or pass {option}."))
+                              "Set NEO4J_PASSWORD", hint=("password", "(or {option})"))
     code = _code(exc)
     if code == "Neo.ClientError.Security.AuthenticationRateLimit":
         return _error(config, f"Neo4j at {where} locked user {config.user!r} for a few seconds after failed "
@@ -192,14 +192,14 @@ def _classify(exc: Exception, config: StoreConfig, action: str) -> StoreError | 
     if code == "Neo.ClientError.Database.DatabaseNotFound":
         return _error(config, f"Neo4j at {where} has no database {config.database!r}; set NEO4J_DATABASE "
                               "to an existing one (Community edition has only 'neo4j')",
-                      hint=("database", "Or pass {option}."))
+                      hint=("database", "(or {option})"))
     if code.startswith("Neo.ClientError.Security.") or isinstance(exc, ne.Forbidden):
         return _error(config, f"Neo4j at {where} refused {action} for user {config.user!r}: {_message(exc)}")
     if isinstance(exc, (ne.ServiceUnavailable, ne.SessionExpired, ne.ConnectionAcquisitionTimeoutError)):
         if action == "connecting":
             return _error(config, f"cannot reach Neo4j at {where} ({_reason(exc)}). Is the server running? "
                                   "Start it with 'scripts/neo4j-local start', or set NEO4J_URI",
-                              hint=("uri", "Or pass {option}."))
+                              hint=("uri", "(or {option})"))
         return _error(config, f"lost the connection to Neo4j at {where} during {action} ({_message(exc)}); "
                               "check the server and run the command again (loading and pushing are idempotent)")
     if isinstance(exc, ne.DatabaseUnavailable) or code == "Neo.TransientError.General.DatabaseUnavailable":

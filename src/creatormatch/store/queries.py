@@ -146,7 +146,7 @@ class PlannerQuery:
             if p.name in given:
                 values[p.name] = p.convert(given[p.name])
             elif p.required:
-                raise UsageError(f"query {self.name!r} needs the parameter {p.name} ({p.help or p.type})")
+                raise UsageError(f"query {self.name!r} needs {{option}} {p.name}=... ({p.help or p.type})", option="params")
             else:
                 values[p.name] = p.default
         return values
