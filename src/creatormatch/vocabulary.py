@@ -28,6 +28,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -116,6 +117,16 @@ class Vocabulary:
     category_names: np.ndarray = field(default_factory=_empty)
     category_parent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     markets: tuple[str, ...] = ()
+    #: every creator's market, when ``markets`` is to be derived on first use (a million
+    #: creators take a sort; most commands never name a market)
+    creator_markets: np.ndarray | None = None
+
+    @cached_property
+    def known_markets(self) -> tuple[str, ...]:
+        """The markets creators are in: ``markets``, else those of ``creator_markets``."""
+        if self.markets or self.creator_markets is None:
+            return self.markets
+        return tuple(map(str, np.unique(self.creator_markets).tolist()))
 
     @classmethod
     def of_dataset(cls, dataset: "Dataset") -> "Vocabulary":
@@ -128,7 +139,7 @@ class Vocabulary:
             category_ids=cats.ids if cats is not None else _empty(),
             category_names=cats["name"] if cats is not None else _empty(),
             category_parent=cats["parent_id"] if cats is not None else np.zeros(0, np.int64),
-            markets=tuple(np.unique(cr["market"]).tolist()))
+            creator_markets=cr["market"])
 
     @classmethod
     def of_tables(cls, tables: dict[str, dict[str, Any]]) -> "Vocabulary":
@@ -137,7 +148,7 @@ class Vocabulary:
         return cls(brand_ids=br["id"], brand_names=br.get("name", _empty()), creator_ids=cr["id"],
                    creator_handles=cr.get("handle", _empty()), category_ids=cat["id"],
                    category_names=cat.get("name", _empty()), category_parent=cat.get("parent", np.zeros(0, np.int64)),
-                   markets=tuple(np.unique(cr["market"]).tolist()))
+                   creator_markets=cr["market"])
 
     # ------------------------------------------------------------------ brands, creators, categories
 
@@ -171,7 +182,7 @@ class Vocabulary:
         if allow_any and typed.lower() == "any":
             return "any"
         found = canonical_market(typed)
-        known = ", ".join(self.markets) or "none"
+        known = ", ".join(self.known_markets) or "none"
         extra = " (or 'any')" if allow_any else ""
         if found is None:
             raise UsageError(f"unknown market '{typed}': not an ISO 3166-1 alpha-2 code; "
@@ -180,7 +191,7 @@ class Vocabulary:
         if alias is not None:
             warnings.warn(f"market '{typed}' read as '{code}' (the ISO 3166-1 code)", CreatorMatchWarning,
                           stacklevel=2)
-        if self.markets and code not in self.markets:
+        if self.known_markets and code not in self.known_markets:
             raise UsageError(f"no creator is in market '{code}'; markets in this dataset: {known}{extra}")
         return code
 
