@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -27,13 +27,13 @@ from ..data.dataset import Dataset
 from . import location
 from . import seal as seals
 from .filestate import file_state
+from ..progress import Say
 
 __all__ = ["cached_indices", "indices_entry", "FORMAT"]
 
 FORMAT = "creatormatch-indices"
 FORMAT_VERSION = 2  # 2: each index keeps its not-available reason
 
-Say = Callable[[str], None]
 
 
 def indices_entry(fingerprint: str) -> Path:

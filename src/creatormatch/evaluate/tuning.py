@@ -43,13 +43,13 @@ from .baselines import FactorRecommender, ItemKNNRecommender, MatcherPool, Recom
 from .experiment import score_split
 from .metrics import ndcg_at_k
 from .protocol import TemporalSplit, temporal_split
+from ..progress import Say as Progress
 
 __all__ = [
     "TuningResult", "BlendTuning", "validation_splits", "grid_search", "tune_baseline", "tune_weights", "tune_graph",
     "tune_blend", "GRIDS", "CONTENT_COMPONENTS", "GRID_STEPS",
 ]
 
-Progress = Callable[[str], None]
 
 GRIDS: dict[str, dict[str, list[Any]]] = {
     "als": {"factors": [16, 32, 64], "regularization": [0.01, 0.1, 1.0], "alpha": [1.0, 5.0, 20.0]},
@@ -103,7 +103,7 @@ def validation_splits(train: Dataset, quantiles: Sequence[float] = VALIDATION_QU
             out.append(val)
     if not out:
         raise UsageError(f"cannot carve a validation period from the data before {before}"
-                         f"{': ' + problem if problem else ''}; choose a later --split-date")
+                         f"{': ' + problem if problem else ''}; choose a later {{option}}", option="split_date")
     return out
 
 

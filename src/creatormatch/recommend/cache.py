@@ -25,6 +25,7 @@ from ..cache.filestate import file_state
 from ..cache.ingest import DatasetRef
 from ..errors import ModelError
 from .params import MatchParams
+from ..progress import Say as Progress
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cache_dir", "cache_path", "load_or_build", "load_sealed"]
 
-Progress = Callable[[str], None]
 DataLike = Union["Dataset", DatasetRef]
 
 cache_dir = location.cache_dir
