@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the hand-written datasets and a seeded random generator."""
+"""Shared fixtures: paths to the hand-written datasets, generated markets (made once per
+session), the session's model cache and a seeded random generator."""
 
 from __future__ import annotations
 
@@ -25,6 +26,27 @@ def _session_cache(tmp_path_factory):
         os.environ.pop("CREATORMATCH_CACHE", None)
     else:
         os.environ["CREATORMATCH_CACHE"] = before
+
+
+@pytest.fixture(scope="session")
+def generated_market(tmp_path_factory):
+    """Factory ``generated_market(n_creators, n_brands, seed, **options) -> Path``: the folder
+    of ``synthetic.generate_market`` with those arguments, generated once per test session
+    and shared by every test folder that asks for the same market.  The folder is shared:
+    a test that changes files copies it first (``shutil.copytree``)."""
+    made: dict[tuple, Path] = {}
+
+    def make(n_creators: int, n_brands: int, seed: int, **options) -> Path:
+        key = (n_creators, n_brands, seed, tuple(sorted(options.items())))
+        if key not in made:
+            from creatormatch.synthetic.generator import generate_market
+
+            out = tmp_path_factory.mktemp(f"market-{n_creators}-{n_brands}-{seed}") / "market"
+            generate_market(out, n_creators, n_brands, seed=seed, **options)
+            made[key] = out
+        return made[key]
+
+    return make
 
 
 @pytest.fixture

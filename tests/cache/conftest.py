@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.synthetic.generator import generate_market
 
 HOUR_NS = 3600 * 10**9
 
@@ -27,10 +26,8 @@ def age(folder: Path, ns: int = HOUR_NS) -> None:
 
 
 @pytest.fixture(scope="session")
-def small_market_src(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("cache_market") / "market"
-    generate_market(out, 300, 20, seed=3)
-    return out
+def small_market_src(generated_market) -> Path:
+    return generated_market(300, 20, seed=3)
 
 
 @pytest.fixture

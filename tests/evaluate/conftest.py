@@ -72,21 +72,13 @@ def tiny_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def default_market(generated_market) -> Path:
     """The generator's default market: ``creatormatch generate`` without options (2000 creators,
     100 brands, seed 42)."""
-    from creatormatch.synthetic.generator import generate_market
-
-    out = tmp_path_factory.mktemp("default_market")
-    generate_market(out, 2000, 100, seed=42)
-    return out
+    return generated_market(2000, 100, seed=42)
 
 
 @pytest.fixture(scope="session")
-def small_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_market(generated_market) -> Path:
     """A small generated market for quick end-to-end checks."""
-    from creatormatch.synthetic.generator import generate_market
-
-    out = tmp_path_factory.mktemp("small_market")
-    generate_market(out, 600, 40, seed=5)
-    return out
+    return generated_market(600, 40, seed=5)

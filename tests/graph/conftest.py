@@ -57,9 +57,5 @@ def tiny_market(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def small_market(tmp_path_factory):
-    from creatormatch.synthetic.generator import generate_market
-
-    out = tmp_path_factory.mktemp("small")
-    generate_market(out, 600, 40, seed=3)
-    return load_dataset(out)
+def small_market(generated_market):
+    return load_dataset(generated_market(600, 40, seed=3))

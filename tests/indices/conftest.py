@@ -118,20 +118,12 @@ def hand_no_videos(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def market_dir(generated_market) -> Path:
     """A generated market of 3,000 creators and 150 brands (with its truth file)."""
-    from creatormatch.synthetic.generator import generate_market
-
-    out = tmp_path_factory.mktemp("market3k")
-    generate_market(out, 3000, 150, seed=2026)
-    return out
+    return generated_market(3000, 150, seed=2026)
 
 
 @pytest.fixture(scope="session")
-def small_market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_market_dir(generated_market) -> Path:
     """A generated market of 400 creators (row-order and CLI tests)."""
-    from creatormatch.synthetic.generator import generate_market
-
-    out = tmp_path_factory.mktemp("market400")
-    generate_market(out, 400, 30, seed=7)
-    return out
+    return generated_market(400, 30, seed=7)

@@ -6,17 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.synthetic.truth import load_truth
 
 
 @pytest.fixture(scope="session")
-def default_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generator's default market (2,000 creators, 100 brands, seed 42, defaults otherwise)."""
-    out = tmp_path_factory.mktemp("pricing_market")
-    generate_market(out, 2000, 100, seed=42)
-    return out
+def default_market(generated_market) -> Path:
+    """The generator's default market (2,000 creators, 100 brands, seed 42, defaults otherwise),
+    the same folder as the evaluation tests' (``generated_market``)."""
+    return generated_market(2000, 100, seed=42)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.ranker.train import RankerParams, build_with_ranker
 
@@ -16,10 +15,8 @@ QUICK = RankerParams(horizon_days=90.0, cuts=3, objectives=("binary",), num_leav
 
 
 @pytest.fixture(scope="session")
-def ranker_market_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ranker-market")
-    generate_market(out, 1200, 60, seed=11)
-    return out
+def ranker_market_dir(generated_market) -> Path:
+    return generated_market(1200, 60, seed=11)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.recommend import Matcher
 
@@ -27,10 +26,8 @@ def write_csv() -> Callable[[Path, Sequence[str], Iterable[Sequence[object]]], N
 
 
 @pytest.fixture(scope="session")
-def market_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("market")
-    generate_market(out, 1500, 80, seed=7)
-    return out
+def market_dir(generated_market) -> Path:
+    return generated_market(1500, 80, seed=7)
 
 
 @pytest.fixture(scope="session")
