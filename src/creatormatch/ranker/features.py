@@ -289,7 +289,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
             put(f"graph_step{k + 1}", steps[k, positions] / ref)
         else:
             put(f"graph_step{k + 1}", np.zeros(n))
-    put("co_collaborators", _log1p(matcher.pair_signals.co_collaborators(brand_row)[rows]))
+    put("co_collaborators", _log1p(matcher.pair_signals.co_collaborators(brand_row, rows)))
     put("creator_pagerank", model.pagerank["creator"][rows] * len(model.pagerank["creator"]))
     # ---- content
     fit_ok = scores.available["category_fit"][positions]

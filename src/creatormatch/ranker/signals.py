@@ -3,7 +3,7 @@
 ``PairSignals`` wraps a built ``MatchModel`` and computes, with small caches (a match
 touches one brand, training walks brand after brand):
 
-* ``co_collaborators(b)`` -- ``(X X^T X)[b, :]`` with the brand's own term removed:
+* ``co_collaborators(b, rows)`` -- ``(X X^T X)[b, rows]`` with the brand's own term removed:
   ``sum over brands b' != b`` of (creators b and b' share) x [c worked with b'];
 * ``featured_products(b)`` -- ``sum over the brand's products p`` of the ``features``
   edge weight ``log(1 + videos of c featuring p)``;
@@ -54,7 +54,11 @@ class PairSignals:
         x.data[:] = 1.0
         self._x = x
         self._xt = sp.csr_array(x.T)
-        self._cache = _Lru(64)
+        # per-brand vectors (one creator-wide array each, 8 MB at 1M creators) in a small LRU;
+        # per-market and per-category ones, a few dozen in all, kept apart so a stream of
+        # brands never evicts them
+        self._cache = _Lru(16)
+        self._shared: dict[tuple, np.ndarray] = {}
         parent = model.tables["category"]["parent"]
         self._top = top_level_categories(parent) if len(parent) else np.zeros(0, np.int64)
         features = model.relations.get("features")
@@ -63,18 +67,20 @@ class PairSignals:
         self._by_market = sp.csc_array(hist.creator_market)
         self._by_category = {k: sp.csc_array(v) for k, v in hist.creator_category.items()}
 
-    def co_collaborators(self, brand_row: int) -> np.ndarray:
-        def make() -> np.ndarray:
-            x = self._x
-            shared = (x[[brand_row]] @ self._xt).toarray().ravel()   # creators shared with each brand
-            shared[brand_row] = 0.0
-            nz = np.flatnonzero(shared)
-            if len(nz) == 0:
-                return np.zeros(self.n_creators)
-            vec = sp.csr_array((shared[nz], (np.zeros(len(nz), np.int64), nz)), shape=(1, x.shape[0]))
-            return (vec @ x).toarray().ravel()
+    def co_collaborators(self, brand_row: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """``(X X^T X)[b, rows]`` without the brand's own term (every creator when ``rows`` is
+        None).  ``s = X[b] X^T`` (creators shared with each brand, ``s[b] = 0``) is kept per
+        brand; the value at creator ``c`` is ``X^T[c] . s``, so only the rows asked for are
+        computed (a match needs its candidates', not a million)."""
+        shared = self._cache.get_or(("co", brand_row), lambda: self._shared_creators(brand_row))
+        if rows is None:
+            return self._xt @ shared
+        return self._xt[np.asarray(rows, np.int64)] @ shared
 
-        return self._cache.get_or(("co", brand_row), make)
+    def _shared_creators(self, brand_row: int) -> np.ndarray:
+        shared = (self._x[[brand_row]] @ self._xt).toarray().ravel()   # creators shared with each brand
+        shared[brand_row] = 0.0
+        return shared
 
     def featured_products(self, brand_row: int) -> np.ndarray:
         def make() -> np.ndarray:
@@ -93,8 +99,7 @@ class PairSignals:
     def in_market_brands(self, market_code: int) -> np.ndarray:
         if market_code < 0 or market_code >= self._by_market.shape[1]:
             return np.zeros(self.n_creators)
-        return self._cache.get_or(("mk", market_code),
-                                  lambda: self._by_market[:, [market_code]].toarray().ravel())
+        return self._kept(("mk", market_code), lambda: self._by_market[:, [market_code]].toarray().ravel())
 
     def category_history(self, top: int) -> tuple[np.ndarray, np.ndarray]:
         def column(name: str) -> np.ndarray:
@@ -103,8 +108,14 @@ class PairSignals:
                 return np.zeros(self.n_creators)
             return m[:, [top]].toarray().ravel()
 
-        return (self._cache.get_or(("ca", top), lambda: column("answered")),
-                self._cache.get_or(("cp", top), lambda: column("positive")))
+        return (self._kept(("ca", top), lambda: column("answered")),
+                self._kept(("cp", top), lambda: column("positive")))
+
+    def _kept(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-market or per-category vector, computed once."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
 
     def brand_picks(self, brand_row: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Share of the brand's past invitations to creators of each creator's primary
@@ -130,11 +141,11 @@ class PairSignals:
         return int(self._market_followers(market).shape[0])
 
     def _market_followers(self, market: str) -> np.ndarray:
-        key = ("mf_sorted", market)
-        if key not in self._cache:
+        def make() -> np.ndarray:
             c = self.model.tables["creator"]
-            self._cache[key] = np.sort(c["followers"][c["market"] == market].astype(np.float64))
-        return self._cache[key]
+            return np.sort(c["followers"][c["market"] == market].astype(np.float64))
+
+        return self._kept(("mf_sorted", market), make)
 
     def followers_percentile(self, market: str, rows: np.ndarray) -> np.ndarray:
         """Share of ``market``'s creators with fewer followers than each creator of ``rows``."""
