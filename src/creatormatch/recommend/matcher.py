@@ -40,11 +40,10 @@ import scipy.sparse as sp
 
 from ..data.dataset import Dataset
 from ..errors import UsageError
-from ..graph.build import MarketGraph
 from ..graph.walk import TypedWalk
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph, normalise_mf
-from .categories import CategoryIndex
+from .derived import derive_structures
 from .filters import MatchFilters, filter_mask
 from .lookup import close_matches, row_of
 from .model import MatchModel, build_model, load_model, save_model
@@ -132,14 +131,14 @@ class Matcher:
         self.creator = t["creator"]
         self.brand = t["brand"]
         self.category_ids = t["category"]["id"]
-        self.walk = TypedWalk(MarketGraph(model.sizes, model.relations))
-        rel = model.relations
-        self.categories = CategoryIndex(
-            parent=t["category"]["parent"], creates_in=rel.get("creates_in"), influence=model.influence,
-            brand_category=t["brand"]["category"], brand_products=rel.get("sells"),
-            product_category=self._product_category(),
-            n_creators=model.sizes["creator"], decay=p.category_decay, influence_share=p.influence_share)
-        self.markets = np.unique(self.creator["market"])
+        derived = model.derived if model.derived is not None and model.derived.valid_for(p) else None
+        if derived is None:  # a model built in memory, or whose category parameters were changed
+            derived = derive_structures(model)
+            if model.derived is None:
+                model.derived = derived
+        self.walk = TypedWalk.from_blocks(model.sizes, derived.blocks, derived.degree)
+        self.categories = derived.category_index(t["category"]["parent"])
+        self.markets = derived.markets
         self._scopes: dict[str, MarketScope] = {}
         self._folded: dict[int, np.ndarray | None] = {}
 
@@ -180,15 +179,6 @@ class Matcher:
             return creator_rows.copy()
         pos = np.minimum(np.searchsorted(rows, creator_rows), max(len(rows) - 1, 0))
         return np.where(len(rows) > 0, np.where(rows[pos] == creator_rows, pos, -1), -1)
-
-    def _product_category(self) -> np.ndarray:
-        m = self.model.relations.get("in_category")
-        if m is None:
-            return np.zeros(0, np.int64)
-        out = np.full(m.shape[0], -1, np.int64)
-        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        out[rows] = m.indices
-        return out
 
     # ------------------------------------------------------------------ lookups
 

@@ -10,6 +10,10 @@ single uncompressed ``.npz`` file (no pickles):
 * one member per array, named ``group.name`` (``creator.id``, ``factors.creator``,
   ``rel.collaborated.indptr``, ``history.pair.declined.data``, ...); text columns (listed in
   ``text_columns``) are stored as UTF-8 bytes;
+* ``derived.*`` members (header ``derived``): the structures a ``Matcher`` derives from the
+  arrays above in O(edges) -- the walk's transition blocks and degrees, the category index,
+  the list of markets (``recommend.derived``) -- computed at build time, so that a new
+  process maps them instead of rebuilding them;
 * with a learned ranker: header ``ranker`` (feature names, calibration, parameters,
   training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes).
 
@@ -37,6 +41,7 @@ from ..errors import ModelError
 from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_mask
 from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
+from .derived import DerivedStructures, derive_structures
 from .mf import Factors, fit_factors
 from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
@@ -45,7 +50,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
-FORMAT_VERSION = 2
+#: 3: the derived structures (``derived.*``) are stored; 2: pair history and ranker members.
+FORMAT_VERSION = 3
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
@@ -87,6 +93,8 @@ class MatchModel:
     ranker: Any = None
     #: The digest of the file the model was loaded from ("" for a model built in memory).
     digest: str = ""
+    #: ``recommend.derived.DerivedStructures``: computed by ``build_model``, stored in the file
+    derived: Any = None
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -179,13 +187,16 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         "product": {"id": _column(prods, "product_id", empty_u), "name": _column(prods, "name", empty_u)},
         "campaign": {"id": _column(camps, "campaign_id", empty_u)},
     }
-    return MatchModel(
+    model = MatchModel(
         fingerprint=dataset.fingerprint, params=p, tables=tables, sizes=dict(graph.sizes),
         relations={k: sp.csr_array(v, dtype=np.float32) for k, v in graph.relations.items()},
         confidence=conf, factors=factors, pagerank={t: np.asarray(v, np.float64) for t, v in pr.items()},
         indices=indices, indices_available=available, influence=influence, affinity=affinity,
         created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), history=history,
     )
+    say("walk blocks and category index")
+    model.derived = derive_structures(model)
+    return model
 
 
 # --------------------------------------------------------------------------- save / load
@@ -233,6 +244,8 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
                 out.update(_csr_parts(f"history.{name}", value))
             else:
                 out[f"history.{name}"] = np.char.encode(value, "utf-8") if value.dtype.kind == "U" else value
+    if model.derived is not None:
+        out.update(_derived_arrays(model.derived))
     if model.ranker is not None:
         out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
     return out
@@ -266,7 +279,49 @@ def _header(model: MatchModel) -> dict[str, Any]:
         "history_sparse": sorted(name for name, v in (model.history.arrays().items() if model.history else ())
                                  if sp.issparse(v)),
         "ranker": model.ranker.to_header() if model.ranker is not None else None,
+        "derived": _derived_header(model.derived),
     }
+
+
+def _derived_header(d: DerivedStructures | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"blocks": sorted([s, t] for s, t in d.blocks), "degree": sorted(d.degree),
+            "markets": [str(m) for m in d.markets], "category_decay": d.category_decay,
+            "influence_share": d.influence_share}
+
+
+def _derived_arrays(d: DerivedStructures) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for (s, t), m in d.blocks.items():
+        out.update(_csr_parts(f"derived.walk.{s}.{t}", m))
+    for t, v in d.degree.items():
+        out[f"derived.degree.{t}"] = np.asarray(v, np.float64)
+    c = d.categories
+    out.update(_csr_parts("derived.categories.fit", c["fit"]))
+    out.update(_csr_parts("derived.categories.brand_profile", c["brand_profile"]))
+    # CSC membership (categories in columns) stored as its transpose, a CSR of the same arrays
+    out.update(_csr_parts("derived.categories.membership_t", c["membership"].T))
+    out["derived.categories.creator_has_category"] = np.asarray(c["creator_has_category"], bool)
+    out["derived.categories.brand_has_category"] = np.asarray(c["brand_has_category"], bool)
+    return out
+
+
+def _derived_from(h: dict[str, Any] | None, arrays: dict[str, np.ndarray]) -> DerivedStructures | None:
+    if not h:
+        return None
+    categories = {
+        "fit": _csr_from(arrays, "derived.categories.fit"),
+        "brand_profile": _csr_from(arrays, "derived.categories.brand_profile"),
+        "membership": _csr_from(arrays, "derived.categories.membership_t").T,
+        "creator_has_category": arrays["derived.categories.creator_has_category"],
+        "brand_has_category": arrays["derived.categories.brand_has_category"],
+    }
+    return DerivedStructures(
+        blocks={(s, t): _csr_from(arrays, f"derived.walk.{s}.{t}") for s, t in h["blocks"]},
+        degree={t: arrays[f"derived.degree.{t}"] for t in h["degree"]}, categories=categories,
+        markets=np.asarray(h["markets"], dtype=str), category_decay=float(h["category_decay"]),
+        influence_share=float(h["influence_share"]))
 
 
 def save_model(model: MatchModel, path: str | Path) -> Path:
@@ -437,6 +492,20 @@ def _check_shapes(model: MatchModel) -> None:
     for m in (model.influence, model.affinity):
         if m.shape[0] != n["creator"]:
             raise ValueError("influence rows do not match the creators")
+    d = model.derived
+    if d is not None:
+        for (s, t), m in d.blocks.items():
+            if m.shape != (n[s], n[t]):
+                raise ValueError(f"walk block {s} -> {t} has shape {m.shape}")
+        for t, v in d.degree.items():
+            if len(v) != n[t]:
+                raise ValueError(f"degree of {t} has {len(v)} values")
+        c = d.categories
+        if c["fit"].shape[0] != n["creator"] or c["membership"].shape[0] != n["creator"] or \
+                len(c["creator_has_category"]) != n["creator"]:
+            raise ValueError("category structures do not match the creators")
+        if c["brand_profile"].shape[0] != n["brand"] or len(c["brand_has_category"]) != n["brand"]:
+            raise ValueError("brand profiles do not match the brands")
 
 
 def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchModel:
@@ -479,5 +548,5 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
         influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
         created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
-        digest=str(header.get("digest", "")),
+        digest=str(header.get("digest", "")), derived=_derived_from(header.get("derived"), arrays),
     )
