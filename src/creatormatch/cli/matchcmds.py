@@ -80,23 +80,21 @@ PRICE_FIELDS = ("rate_per_video", "expected_gmv_per_video", "expected_gmv_low", 
                 "value_ratio", "underpriced")
 
 
-def _match_prices(dataset, results: dict[str, list], category: str | None, target_roas: float) -> dict[str, list]:
-    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available)."""
+def _match_prices(matcher, dataset, results: dict[str, list], category: str | None,
+                  target_roas: float) -> dict[str, list]:
+    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available), from the price
+    book stored in the model (``build``), else from the one cached beside the dataset's
+    indices (``cache.indexstore``)."""
     import numpy as np
 
-    from ..indices.lookup import resolve_category
-    from ..pricing import PriceBook
+    from .scores import price_book
 
-    if hasattr(dataset, "load"):    # a cache.DatasetRef: prices need the data itself
-        dataset = dataset.load()
-    book = PriceBook.from_dataset(dataset)
-    k = resolve_category(dataset, category) if category else None
+    book = matcher.model.prices if matcher.model.prices is not None else price_book(dataset)
+    k = matcher.category_row(category) if category else None
     out: dict[str, list] = {}
     for brand_id, matches in results.items():
-        b = int(dataset.brands.position(brand_id)[0])
-        rows = dataset.creators.position(np.array([m.creator_id for m in matches], dtype=str)) if matches else \
-            np.zeros(0, np.int64)
-        p = book.for_brand(b, rows, target_roas, category_row=k)
+        rows = np.array([m.creator_row for m in matches], np.int64)
+        p = book.for_brand(matcher.brand_row(brand_id), rows, target_roas, category_row=k)
 
         def num(x: float, digits: int = 2) -> float | None:
             return round(float(x), digits) if np.isfinite(x) else None
@@ -143,7 +141,7 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     data).  The ranker is trained on cuts of the data's own past (docs/matching.md).
     """
     from ..ranker.train import RankerParams, build_with_ranker
-    from ..recommend.cache import cache_path
+    from ..recommend.cache import attach_prices, cache_path
     from ..recommend.matcher import Matcher
     from ..recommend.params import MatchParams
 
@@ -158,6 +156,7 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     else:
         matcher = build_with_ranker(dataset, params, RankerParams(horizon_days=horizon, seed=seed),
                                     progress=lambda m: echo_err(f"  {m}"))
+    attach_prices(matcher, dataset, progress=lambda m: echo_err(f"  {m}"))
     path = out if out is not None else cache_path(dataset.fingerprint)
     echo_err("  saving")
     matcher.save(path)
@@ -284,7 +283,7 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
         row = matcher.brand_row(b)
         results[b] = matcher.match(row, filters, top)
         counts[b] = int(matcher.candidate_mask(row, filters).sum()) if fmt == "table" else 0
-    prices = _match_prices(dataset, results, category, roas)
+    prices = _match_prices(matcher, dataset, results, category, roas)
     if fmt == "json":
         text = json.dumps({b: [m.to_dict() | prices[b][i] for i, m in enumerate(ms)] for b, ms in results.items()},
                           indent=2, ensure_ascii=False)

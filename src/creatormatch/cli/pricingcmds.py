@@ -69,15 +69,16 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
     Formulas: docs/pricing.md.
     """
     from ..indices.lookup import resolve_market
-    from ..pricing import PRICING_COLUMNS, PriceBook
+    from ..pricing import PRICING_COLUMNS
     from ..pricing.fair_rate import check_target_roas
     from .datacmds import load_for_cli
+    from .scores import price_book
 
     check_target_roas(target_roas)
     dataset = load_for_cli(data_dir)
     m = resolve_market(dataset, market) if market else None
     members = _category_members(dataset, category) if category else None
-    book = PriceBook.from_dataset(dataset)
+    book = price_book(dataset)
     rows, fair = book.select(market=m, category_members=members, underpriced=only_underpriced,
                              target_roas=target_roas, top=top or None)
     records = book.rows(rows, fair)
@@ -136,12 +137,12 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
     the sharing constraint cost against planning each brand alone.  See docs/pricing.md.
     """
     from ..errors import UsageError
-    from ..pricing import PriceBook
     from ..pricing.acceptance import acceptance_history
     from ..pricing.campaign import CANDIDATES, PLAN_COLUMNS, plan_campaigns
     from ..pricing.fair_rate import check_target_roas
     from ..recommend.cache import load_or_build
     from .matchcmds import load_source
+    from .scores import price_book
 
     if not np.isfinite(budget) or budget < 0:
         raise UsageError(f"--budget must be a number of at least 0 (got {budget:g})")
@@ -156,7 +157,8 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
     matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
     for b in brands:
         matcher.brand_row(b)
-    result = plan_campaigns(matcher, PriceBook.from_dataset(dataset), acceptance_history(dataset), list(brands),
+    book = matcher.model.prices if matcher.model.prices is not None else price_book(dataset)
+    result = plan_campaigns(matcher, book, acceptance_history(dataset), list(brands),
                             budget, max_videos=max_videos, max_brands=max_brands, category=category,
                             candidates=candidates or CANDIDATES, target_roas=target_roas)
     s = result.summary()

@@ -26,6 +26,14 @@ def compute_indices(dataset):
 
     return cached_indices(dataset, say=echo_err)
 
+
+def price_book(dataset):
+    """The price book of ``dataset`` (a ``Dataset`` or ``cache.DatasetRef``), cached beside
+    its indices (``cache.indexstore``)."""
+    from ..cache.indexstore import cached_price_book
+
+    return cached_price_book(dataset, say=echo_err)
+
 _SHORT = {
     "creator_id": "creator", "handle": "handle", "market": "mkt", "followers": "followers",
     "cooperation_index": "coop", "consistency_index": "consist", "diligence_index": "dilig",
@@ -78,7 +86,7 @@ def scorecard(creator_id: str, data_dir: Path | None, fmt: str) -> None:
     row = resolve_creator(dataset, creator_id)
     from ..indices import scorecard as build_scorecard
 
-    card = build_scorecard(dataset, compute_indices(dataset), row)
+    card = build_scorecard(dataset, compute_indices(dataset), row, prices=price_book(dataset))
     if fmt == "json":
         click.echo(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
     else:

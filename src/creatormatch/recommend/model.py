@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -43,6 +44,7 @@ from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
 from .derived import DerivedStructures, derive_structures
 from .mf import Factors, fit_factors
+from .._textcolumns import TextColumns, Undecoded, is_ascii
 from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
 
@@ -95,6 +97,8 @@ class MatchModel:
     digest: str = ""
     #: ``recommend.derived.DerivedStructures``: computed by ``build_model``, stored in the file
     derived: Any = None
+    #: the dataset's ``pricing.PriceBook`` (``recommend.cache.attach_prices``), None = not stored
+    prices: Any = None
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -246,14 +250,11 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
                 out[f"history.{name}"] = np.char.encode(value, "utf-8") if value.dtype.kind == "U" else value
     if model.derived is not None:
         out.update(_derived_arrays(model.derived))
+    if model.prices is not None:
+        out.update({f"prices.{k}": v for k, v in model.prices.to_arrays(labels=False)[1].items()})
     if model.ranker is not None:
         out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
     return out
-
-
-def _is_ascii(text: np.ndarray) -> bool:
-    """Whether every string of a unicode array is ASCII (its UTF-8 bytes are its characters)."""
-    return bool(len(text) == 0 or (np.strings.str_len(np.char.encode(text, "utf-8")) == np.strings.str_len(text)).all())
 
 
 def _digest(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
@@ -273,13 +274,14 @@ def _header(model: MatchModel) -> dict[str, Any]:
         "format": FORMAT, "format_version": FORMAT_VERSION, "creatormatch_version": __version__,
         "fingerprint": model.fingerprint, "created_at": model.created_at, "params": model.params.to_dict(),
         "sizes": model.sizes, "relations": sorted(model.relations), "indices_available": model.indices_available,
-        "text_columns": {f"{g}.{n}": _is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
+        "text_columns": {f"{g}.{n}": is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
                          for n, a in sorted(cols.items()) if np.asarray(a).dtype.kind == "U"},
         "extra": model.extra,
         "history_sparse": sorted(name for name, v in (model.history.arrays().items() if model.history else ())
                                  if sp.issparse(v)),
         "ranker": model.ranker.to_header() if model.ranker is not None else None,
         "derived": _derived_header(model.derived),
+        "prices": model.prices.to_arrays(labels=False)[0] if model.prices is not None else None,
     }
 
 
@@ -425,55 +427,11 @@ def verify_model(path: str | Path) -> list[str]:
     return []
 
 
-class _Undecoded:
-    """A text column still as stored: UTF-8 bytes (``ascii``: every string is ASCII)."""
-
-    __slots__ = ("raw", "ascii")
-
-    def __init__(self, raw: np.ndarray, ascii: bool):
-        self.raw, self.ascii = raw, ascii
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def decode(self) -> np.ndarray:
-        # ASCII bytes convert in C; other text needs a real UTF-8 decode
-        return self.raw.astype("U") if self.ascii else np.char.decode(self.raw, "utf-8")
-
-
-class _TextColumns(dict):
-    """The columns of one id table, text decoded on first access: a command that shows ten
-    creators never decodes a million handles.  Reads like a plain ``dict``."""
-
-    def __getitem__(self, key: str) -> np.ndarray:
-        value = dict.__getitem__(self, key)
-        if isinstance(value, _Undecoded):
-            value = value.decode()
-            dict.__setitem__(self, key, value)
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def __iter__(self):
-        return iter(list(dict.keys(self)))
-
-    def items(self):  # type: ignore[override]
-        return [(k, self[k]) for k in dict.keys(self)]
-
-    def values(self):  # type: ignore[override]
-        return [self[k] for k in dict.keys(self)]
-
-    def lengths(self) -> dict[str, int]:
-        """Rows of every column, without decoding any."""
-        return {k: len(v) for k, v in dict.items(self)}
-
-
 def _check_shapes(model: MatchModel) -> None:
     """Every array agrees with the node counts (raises ValueError otherwise)."""
     n = model.sizes
     for group, cols in model.tables.items():
-        lengths = cols.lengths() if isinstance(cols, _TextColumns) else {k: len(v) for k, v in cols.items()}
+        lengths = cols.lengths() if isinstance(cols, TextColumns) else {k: len(v) for k, v in cols.items()}
         for name, rows in lengths.items():
             if rows != n[group]:
                 raise ValueError(f"{group}.{name} has {rows} rows, expected {n[group]}")
@@ -492,6 +450,10 @@ def _check_shapes(model: MatchModel) -> None:
     for m in (model.influence, model.affinity):
         if m.shape[0] != n["creator"]:
             raise ValueError("influence rows do not match the creators")
+    if model.prices is not None and (len(model.prices.rate) != n["creator"] or
+                                     len(model.prices.value.expected) != n["creator"] or
+                                     len(model.prices.brand_category) != n["brand"]):
+        raise ValueError("the price book does not match the creators and brands")
     d = model.derived
     if d is not None:
         for (s, t), m in d.blocks.items():
@@ -514,8 +476,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
     for name, arr in arrays.items():
         group, _, col = name.partition(".")
         if group in ("creator", "brand", "category", "product", "campaign"):
-            columns = tables.setdefault(group, _TextColumns())
-            dict.__setitem__(columns, col, _Undecoded(arr, bool(text[name])) if name in text else arr)
+            columns = tables.setdefault(group, TextColumns())
+            dict.__setitem__(columns, col, Undecoded(arr, bool(text[name])) if name in text else arr)
     relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
     unknown = set(relations) - set(RELATIONS)
     if unknown:
@@ -549,4 +511,31 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
         created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
         digest=str(header.get("digest", "")), derived=_derived_from(header.get("derived"), arrays),
+        prices=_prices_from(header.get("prices"), arrays, tables["creator"]),
     )
+
+
+class _Renamed(Mapping):
+    """A read-through view of another mapping under other keys (decoding stays lazy)."""
+
+    def __init__(self, source: Any, names: dict[str, str]):
+        self.source, self.names = source, names
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.source[self.names[key]]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _prices_from(h: dict[str, Any] | None, arrays: dict[str, np.ndarray], creator: Any) -> Any:
+    if not h:
+        return None
+    from ..pricing.book import PriceBook
+
+    n = len("prices.")
+    labels = _Renamed(creator, {"creator_id": "id", "handle": "handle", "market": "market"})
+    return PriceBook.from_arrays(h, {k[n:]: a for k, a in arrays.items() if k.startswith("prices.")}, labels=labels)
