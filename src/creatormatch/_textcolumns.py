@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Undecoded", "TextColumns", "is_ascii", "encode_text"]
+__all__ = ["Undecoded", "TextColumns", "is_ascii", "encode_text", "text_at", "text_equals", "text_position"]
 
 
 def encode_text(arr: np.ndarray) -> np.ndarray:
@@ -67,3 +67,35 @@ class TextColumns(dict):
     def lengths(self) -> dict[str, int]:
         """Rows of every column, without decoding any."""
         return {k: len(v) for k, v in dict.items(self)}
+
+
+def _stored(columns: Any, key: str) -> Any:
+    return dict.__getitem__(columns, key) if isinstance(columns, TextColumns) else columns[key]
+
+
+def text_at(columns: Any, key: str, row: int) -> str:
+    """``str(columns[key][row])`` without decoding the whole column (one row's bytes only)."""
+    value = _stored(columns, key)
+    if isinstance(value, Undecoded):
+        return bytes(value.raw[row]).decode("utf-8")
+    return str(value[row])
+
+
+def text_equals(columns: Any, key: str, text: str) -> np.ndarray:
+    """``columns[key] == text`` as a boolean mask, compared on the stored bytes when the
+    column is still undecoded."""
+    value = _stored(columns, key)
+    if isinstance(value, Undecoded):
+        return value.raw == text.encode("utf-8")
+    return np.asarray(value) == text
+
+
+def text_position(columns: Any, key: str, text: str) -> int:
+    """Row of ``text`` in the sorted column ``columns[key]``, -1 when absent.  An undecoded
+    column is searched on its bytes: UTF-8 orders like the code points numpy sorts by."""
+    value = _stored(columns, key)
+    keys, wanted = (value.raw, text.encode("utf-8")) if isinstance(value, Undecoded) else (value, text)
+    if len(keys) == 0:
+        return -1
+    pos = int(np.searchsorted(keys, wanted))
+    return pos if pos < len(keys) and keys[pos] == wanted else -1

@@ -184,13 +184,16 @@ def _match_rows(results: dict[str, list], prices: dict[str, list] | None = None)
 
 def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
                        prices: dict[str, list] | None = None) -> None:
+    from .._textcolumns import text_at
+
     for i, (brand_id, matches) in enumerate(results.items()):
         b = matcher.brand_row(brand_id)
         cat = matcher.brand["category"][b]
         cat_name = f", {matcher.model.tables['category']['name'][cat]}" if cat >= 0 else ""
         if i:
             click.echo()
-        click.echo(f"Creators for {matcher.brand['name'][b]} ({brand_id}, {matcher.brand['market'][b]}{cat_name}): "
+        name, market = (text_at(matcher.brand, key, b) for key in ("name", "market"))
+        click.echo(f"Creators for {name} ({brand_id}, {market}{cat_name}): "
                    f"top {len(matches)} of {n_candidates[brand_id]:,} candidates")
         if matcher.use_ranker:
             days = matcher.model.ranker.horizon_days

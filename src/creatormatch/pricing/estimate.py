@@ -45,9 +45,9 @@ Fitted by the method of moments (vectorised, no loop over creators):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.special import ndtri
 
 from ..data.dataset import Dataset
 from ..indices._stats import follower_tier
@@ -271,7 +271,7 @@ def posterior_value(z: np.ndarray, v: np.ndarray, p: np.ndarray, tau2: float,
     w = np.where(finite, tau2 / (tau2 + np.where(finite, v, 1.0)), 0.0)
     post = p + w * (np.where(finite, z, p) - p)
     var = np.where(finite, w * np.where(finite, v, 0.0), tau2)
-    q = float(ndtri((1.0 + interval) / 2.0))
+    q = NormalDist().inv_cdf((1.0 + interval) / 2.0)   # stdlib: scipy.special costs 0.1 s to import
     sd = np.sqrt(var)
     return np.exp(post + var / 2.0), np.exp(post - q * sd), np.exp(post + q * sd)
 

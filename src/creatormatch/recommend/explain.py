@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._textcolumns import text_at
 from ..graph.paths import strongest_paths
 from .blend import contributions
 from .matcher import Matcher, MatchFilters, Ranking
@@ -81,7 +82,7 @@ def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_pat
     p = matcher.params
     model = matcher.model
     brand_market = str(matcher.brand["market"][brand_row])
-    creator_market = str(matcher.creator["market"][creator_row])
+    creator_market = text_at(matcher.creator, "market", creator_row)
     market = None if creator_market == brand_market else "any"
     scores = matcher.score_brand(brand_row, market=market)
     pos = int(np.searchsorted(scores.rows, creator_row))
@@ -122,11 +123,11 @@ def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_pat
         score, rank, reasons, contrib = _learned(matcher, brand_row, creator_row, market, mask[pos])
     return Explanation(
         brand_id=str(matcher.brand["id"][brand_row]), brand_name=str(matcher.brand["name"][brand_row]),
-        creator_id=str(matcher.creator["id"][creator_row]), handle=str(matcher.creator["handle"][creator_row]),
+        creator_id=text_at(matcher.creator, "id", creator_row), handle=text_at(matcher.creator, "handle", creator_row),
         market=creator_market, score=score, rank=rank, n_candidates=int(mask.sum()),
         components=components,
         paths=[{"path": [node_label(matcher, n) for n in wp.nodes], "weight": wp.weight} for wp in paths],
-        mf_drivers=[{"creator_id": str(matcher.creator["id"][c]), "handle": str(matcher.creator["handle"][c]),
+        mf_drivers=[{"creator_id": text_at(matcher.creator, "id", c), "handle": text_at(matcher.creator, "handle", c),
                      "contribution": v} for c, v in drivers],
         indices=idx, reasons=reasons, notes=notes, contributions=contrib,
     )

@@ -38,6 +38,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse as sp
 
+from .._textcolumns import text_at, text_equals, text_position
 from ..data.dataset import Dataset
 from ..errors import UsageError
 from ..graph.walk import TypedWalk
@@ -184,10 +185,12 @@ class Matcher:
 
     def brand_row(self, brand_id: str) -> int:
         """Row of ``brand_id``; ``UsageError`` naming close matches when unknown."""
-        return row_of(self.brand["id"], brand_id, "brand")
+        row = text_position(self.brand, "id", brand_id)
+        return row if row >= 0 else row_of(self.brand["id"], brand_id, "brand")
 
     def creator_row(self, creator_id: str) -> int:
-        return row_of(self.creator["id"], creator_id, "creator")
+        row = text_position(self.creator, "id", creator_id)
+        return row if row >= 0 else row_of(self.creator["id"], creator_id, "creator")
 
     def category_row(self, category_id: str) -> int:
         if len(self.category_ids) == 0:
@@ -208,7 +211,7 @@ class Matcher:
 
     def market_of(self, brand_row: int, market: str | None) -> str:
         """The scope of a brand for a market option (default: the brand's own market)."""
-        return self.scope_key(market, str(self.brand["market"][brand_row]))
+        return self.scope_key(market, text_at(self.brand, "market", brand_row))
 
     # ------------------------------------------------------------------ scopes
 
@@ -220,7 +223,7 @@ class Matcher:
         if key == "any":
             rows, local, take = np.arange(m.sizes["creator"]), None, slice(None)
         else:
-            rows = np.flatnonzero(self.creator["market"] == key)
+            rows = np.flatnonzero(text_equals(self.creator, "market", key))
             local = np.full(m.sizes["creator"], -1, np.int64)
             local[rows] = np.arange(len(rows))
             take = rows
@@ -428,8 +431,8 @@ class Matcher:
         out = []
         for i, (row, pos) in enumerate(zip(ranking.rows, ranking.positions)):
             out.append(Match(
-                rank=i + 1, creator_row=int(row), creator_id=str(self.creator["id"][row]),
-                handle=str(self.creator["handle"][row]), market=str(self.creator["market"][row]),
+                rank=i + 1, creator_row=int(row), creator_id=text_at(self.creator, "id", row),
+                handle=text_at(self.creator, "handle", row), market=text_at(self.creator, "market", row),
                 followers=int(self.creator["followers"][row]), score=float(ranking.score[i]),
                 components=sc.components_at(int(pos)), reasons=why[i],
                 contributions=None if contrib is None else contrib[i]))

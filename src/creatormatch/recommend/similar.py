@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .._textcolumns import text_at
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph
 from .matcher import Matcher
@@ -48,7 +49,7 @@ def similar_creators(matcher: Matcher, creator_row: int, top: int = 10, market: 
 
     if top < 1:
         raise UsageError("--top must be at least 1")
-    scope = matcher.scope(matcher.scope_key(market, str(matcher.creator["market"][creator_row])))
+    scope = matcher.scope(matcher.scope_key(market, text_at(matcher.creator, "market", creator_row)))
     n = len(scope.rows)
     f = matcher.model.factors
     values: dict[str, np.ndarray] = {}
@@ -72,8 +73,8 @@ def similar_creators(matcher: Matcher, creator_row: int, top: int = 10, market: 
     for i, p in enumerate(pos[order].tolist()):
         r = int(scope.rows[p])
         out.append(SimilarCreator(
-            rank=i + 1, creator_id=str(matcher.creator["id"][r]), handle=str(matcher.creator["handle"][r]),
-            market=str(matcher.creator["market"][r]), followers=int(matcher.creator["followers"][r]),
+            rank=i + 1, creator_id=text_at(matcher.creator, "id", r), handle=text_at(matcher.creator, "handle", r),
+            market=text_at(matcher.creator, "market", r), followers=int(matcher.creator["followers"][r]),
             score=float(score[p]), mf=float(values["mf"][p]) if avail["mf"][p] else None,
             graph=float(values["graph"][p])))
     return out
