@@ -266,10 +266,13 @@ def stage_evaluate(data: Path, work: Path, quick: bool) -> dict[str, Any]:
 def _cli_run(args: list[str], cache: Path) -> tuple[float, float, int]:
     """Run ``creatormatch ARGS`` as a new process: (wall seconds, peak RSS MiB, exit code).
 
-    The peak RSS is the child's own (``wait4`` rusage), not this process's.
+    The peak RSS is the child's own (``wait4`` rusage), not this process's.  The child may
+    write Python bytecode (``PYTHONDONTWRITEBYTECODE`` is dropped), as an installed
+    creatormatch does: otherwise every run compiles the package's modules again.
     """
     env = {**os.environ, "CREATORMATCH_CACHE": str(cache)}
     env.pop("CREATORMATCH_DEBUG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [sys.executable, "-m", "creatormatch", *args]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -346,6 +349,7 @@ def stage_cli(data: Path, work: Path, quick: bool) -> dict[str, Any]:
         out[f"{name}_p50_seconds"] = float(np.median(walls))
         out[f"{name}_max_seconds"] = float(np.max(walls))
         out[f"{name}_peak_rss_mib"] = float(np.max(peaks))
+    out["load_average_1min_end"] = os.getloadavg()[0]
     out["runs"] = runs
     out["seconds"] = time.perf_counter() - t_total
     return out
@@ -539,8 +543,9 @@ def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
              f"Each command run {r.get('runs')} times after one warm-up run (`cli` stage of `benchmarks/run.py`). "
              f"For scale: `creatormatch --version` takes {_fmt(r.get('version_p50_seconds'))} s and a bare "
              f"`python -c 'import numpy, scipy.sparse, click'` {_fmt(r.get('import_floor_p50_seconds'))} s (p50); "
-             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))} on "
-             f"{os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
+             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))}"
+             + (f" at the start, {_fmt(r['load_average_1min_end'])} at the end" if "load_average_1min_end" in r else "")
+             + f" on {os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
              "| command | p50 wall (s) | max wall (s) | peak RSS (MiB) | in-process, same data |", "|---|---|---|---|---|"]
     for name, template in CLI_COMMANDS.items():
         if f"{name}_p50_seconds" not in r:

@@ -31,7 +31,7 @@ from . import location
 from . import seal as seals
 from .filestate import file_state
 
-__all__ = ["cached_indices", "cached_price_book", "indices_entry", "FORMAT"]
+__all__ = ["cached_indices", "cached_price_book", "cached_creator_tables", "CreatorTables", "indices_entry", "FORMAT"]
 
 FORMAT = "creatormatch-indices"
 FORMAT_VERSION = 3  # 2: each index keeps its not-available reason; 3: the price book (members prices.*)
@@ -193,6 +193,11 @@ def cached_indices(dataset: Dataset, say: Say | None = None):
     the cache can be written); later calls map the stored arrays.
     """
     return _cached_tables(dataset, say).indices
+
+
+def cached_creator_tables(data, say: Say | None = None) -> CreatorTables:
+    """Both: ``(indices, prices)`` from one read of the entry (``scorecard`` shows both)."""
+    return _cached_tables(data, say)
 
 
 def cached_price_book(data, say: Say | None = None):

@@ -86,7 +86,10 @@ def scorecard(creator_id: str, data_dir: Path | None, fmt: str) -> None:
     row = resolve_creator(dataset, creator_id)
     from ..indices import scorecard as build_scorecard
 
-    card = build_scorecard(dataset, compute_indices(dataset), row, prices=price_book(dataset))
+    from ..cache.indexstore import cached_creator_tables
+
+    tables = cached_creator_tables(dataset, say=echo_err)   # indices and price book, one read
+    card = build_scorecard(dataset, tables.indices, row, prices=tables.prices)
     if fmt == "json":
         click.echo(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
     else:

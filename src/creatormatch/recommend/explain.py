@@ -64,16 +64,23 @@ def node_label(matcher: Matcher, node: tuple[str, int]) -> str:
     """Human label of a graph node, e.g. ``category Skincare`` or ``creator @putri (C00012)``."""
     t, r = node
     tables = matcher.model.tables
+
+    def text(group: str, column: str) -> str:   # one row's text: the column stays undecoded
+        return text_at(tables[group], column, r)
+
     if t == "creator":
-        return f"creator {tables['creator']['handle'][r] or tables['creator']['id'][r]} ({tables['creator']['id'][r]})"
+        return f"creator {text('creator', 'handle') or text('creator', 'id')} ({text('creator', 'id')})"
     if t == "brand":
-        return f"brand {tables['brand']['name'][r]} ({tables['brand']['id'][r]})"
+        return f"brand {text('brand', 'name')} ({text('brand', 'id')})"
     if t == "category":
-        return f"category {tables['category']['name'][r] or tables['category']['id'][r]}"
+        return f"category {text('category', 'name') or text('category', 'id')}"
     if t == "product":
-        name = tables["product"]["name"][r] if len(tables["product"].get("name", [])) > r else ""
-        return f"product {name} ({tables['product']['id'][r]})" if name else f"product {tables['product']['id'][r]}"
-    return f"campaign {tables['campaign']['id'][r]}"
+        try:
+            name = text("product", "name") if "name" in tables["product"] else ""
+        except IndexError:   # a dataset without product names stores an empty column
+            name = ""
+        return f"product {name} ({text('product', 'id')})" if name else f"product {text('product', 'id')}"
+    return f"campaign {text('campaign', 'id')}"
 
 
 def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_paths: int = 5,
