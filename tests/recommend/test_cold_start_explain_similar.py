@@ -136,5 +136,5 @@ def test_similar_creators(matcher, market):
 def test_contributions_sum_to_score(matcher):
     sc = matcher.score_brand(19)
     for pos in range(0, len(sc.rows), 37):
-        share = contributions(sc.components_at(pos), matcher.params.weights)
+        share = contributions(sc.components_at(pos), matcher.params.weights, matcher.params.missing)
         assert sum(share.values()) == pytest.approx(sc.score[pos])

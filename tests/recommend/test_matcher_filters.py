@@ -156,7 +156,7 @@ def test_fast_blend_equals_the_formula(matcher):
     for b in (0, 19, 52):
         for w in (None, {"graph": 1.0}, {"mf": 0.3, "category_fit": 0.3, "uplift": 0.4}):
             sc = matcher.score_brand(b, weights=w)
-            ref = blend(sc.values, sc.available, w or matcher.params.weights)
+            ref = blend(sc.values, sc.available, w or matcher.params.weights, matcher.params.missing)
             assert np.abs(sc.score - ref).max() < 1e-6
     neutral = Matcher(matcher.model.with_params(missing="neutral"))
     sc = neutral.score_brand(19)

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from .features import model_input
+
 __all__ = ["RankerModel", "platt", "sigmoid"]
 
 
@@ -93,10 +95,11 @@ class RankerModel:
         return float(self.params.get("horizon_days", 0.0))
 
     def raw(self, X: np.ndarray) -> np.ndarray:
-        """The trees' raw score ``f(x)`` per row."""
+        """The trees' raw score ``f(x)`` per row of ``X`` (``features.pair_features``; the
+        priors of ``features.model_input`` are filled in here)."""
         if len(X) == 0:
             return np.zeros(0)
-        return np.asarray(self.booster.predict(X, raw_score=True, num_threads=1), np.float64)
+        return np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=1), np.float64)
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of a positive collaboration within the horizon."""
@@ -108,7 +111,7 @@ class RankerModel:
         value and each row sums to ``raw(X)``."""
         if len(X) == 0:
             return np.zeros((0, len(self.feature_names) + 1))
-        return np.asarray(self.booster.predict(X, pred_contrib=True, num_threads=1), np.float64)
+        return np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=1), np.float64)
 
     def to_header(self) -> dict[str, Any]:
         return {"feature_names": list(self.feature_names), "calibration": list(self.calibration),

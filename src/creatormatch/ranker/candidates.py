@@ -5,6 +5,11 @@ The candidates of a brand are the union, over the creators the filters allow, of
 * the top ``n`` by each signal: MF dot product (creators with factors), graph walk score
   (creators the walk reaches), category fit, in-market popularity (distinct brands of the
   brand's market the creator worked with; ties by followers) and followers;
+* the top ``k = clip(share x allowed, n, k_max)`` by the engine's blend (``scores.score``,
+  over the whole scope): the one list that grows with the market.  On 2,000-creator
+  markets ``k = n`` and nothing changes; at 100,000 creators a brand's market holds
+  about 14,000 creators and a fixed ``n`` per signal missed more than half of the future
+  collaborators (docs/matching.md, "Candidates");
 * every creator the brand has invited before (the pair history is the ranker's strongest
   evidence either way).
 
@@ -24,7 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CANDIDATE_SIGNALS", "candidate_positions", "candidate_signals", "top_positions"]
 
 #: Signals whose top ``n`` enter the candidate set, plus the brand's earlier invitees.
-CANDIDATE_SIGNALS: tuple[str, ...] = ("mf", "graph", "category_fit", "popularity", "followers", "invited")
+CANDIDATE_SIGNALS: tuple[str, ...] = ("mf", "graph", "category_fit", "popularity", "followers", "blend",
+                                      "invited")
+
+#: The blend's list: ``share`` of the allowed creators, at least ``n`` and at most ``k_max``.
+BLEND_SHARE, BLEND_MAX = 0.05, 2000
+
+
+def blend_list_size(n_allowed: int, n: int, share: float = BLEND_SHARE, k_max: int = BLEND_MAX) -> int:
+    """``clip(round(share * n_allowed), n, max(n, k_max))``: how many of the blend's best enter."""
+    return int(min(max(int(round(share * n_allowed)), n), max(n, k_max)))
 
 
 def top_positions(values: np.ndarray, eligible: np.ndarray, n: int) -> np.ndarray:
@@ -40,14 +54,15 @@ def top_positions(values: np.ndarray, eligible: np.ndarray, n: int) -> np.ndarra
 def candidate_signals(exclude_groups=()) -> frozenset[str]:
     """The candidate signals of a ranker trained without the feature groups ``exclude_groups``
     (an ablation leaves out the signal as a candidate source too: ``mf``, ``graph``, and the
-    brand's earlier invitees for ``history``)."""
+    brand's earlier invitees for ``history``; the blend's list then blends what is left)."""
     drop = {"history": "invited"}
     gone = {drop.get(g, g) for g in exclude_groups}
     return frozenset(s for s in CANDIDATE_SIGNALS if s not in gone)
 
 
 def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores", allowed: np.ndarray,
-                        n: int, market_code: int, signals: frozenset[str] = frozenset(CANDIDATE_SIGNALS)) -> np.ndarray:
+                        n: int, market_code: int, signals: frozenset[str] = frozenset(CANDIDATE_SIGNALS),
+                        blend_share: float = BLEND_SHARE, blend_max: int = BLEND_MAX) -> np.ndarray:
     """Sorted positions into ``scores.rows`` of the brand's candidates (see the module docstring).
 
     Parameters
@@ -59,6 +74,7 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
     n : how many creators each signal contributes.
     market_code : the brand's market in ``MarketHistory.markets`` (-1: none).
     signals : the signals to use (``candidate_signals``).
+    blend_share, blend_max : size of the blend's list (``blend_list_size``).
     """
     rows = scores.rows
     picks = []
@@ -77,6 +93,9 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
         picks.append(top_positions(popular * 1e12 + followers, allowed & (popular > 0), n))
     if "followers" in signals:
         picks.append(top_positions(followers, allowed, n))
+    if "blend" in signals:
+        k = blend_list_size(int(allowed.sum()), n, blend_share, blend_max)
+        picks.append(top_positions(_blend_without(matcher, scores, signals), allowed, k))
     pair = matcher.model.history.pair["last_event"]
     invited = pair.indices[pair.indptr[brand_row]:pair.indptr[brand_row + 1]]
     if "invited" in signals and len(invited):
@@ -84,3 +103,15 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
         local = local[local >= 0]
         picks.append(local[allowed[local]])
     return np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
+
+
+def _blend_without(matcher: "Matcher", scores: "BrandScores", signals: frozenset[str]) -> np.ndarray:
+    """The scope's blend, or (an ablation without ``mf`` or ``graph``) the blend of the rest."""
+    left_out = {"mf", "graph"} - signals
+    if not left_out:
+        return scores.score
+    from ..recommend.blend import blend
+
+    params = matcher.params
+    weights = {k: w for k, w in params.weights.items() if k not in left_out}
+    return blend(scores.values, scores.available, weights, params.missing)

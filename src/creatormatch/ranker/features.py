@@ -7,52 +7,61 @@ creators being ranked, on ``--market``, ``--category`` or ``--top``.  Scale-depe
 signals are related to the brand's own home market (``BrandContext``), which does not
 change with the filters either.
 
-Missing evidence stays missing (NaN): gradient-boosted trees learn where a missing value
-belongs, and every index comes with its evidence count, so "nothing known" is never read
-as "known to be bad" nor as "known to be good".
+Missing evidence is never better than good evidence.  ``pair_features`` keeps the raw
+values (NaN = not available: what reasons and ``explain`` show); ``model_input`` is what
+the trees read: every missing value the ranker is constrained on is set to its population
+prior (an index to 50, its market median; ``mf_z`` to 0, the market mean; no category to
+no fit), and the trees are **monotone non-decreasing** in each feature marked ``+`` below
+and non-increasing in the one marked ``-`` (LightGBM ``monotone_constraints``).  A creator
+whose evidence is good therefore never scores below an otherwise-identical creator with none: more or better evidence can only
+raise a score, and "nothing known" sits at the prior, with its evidence count (0) beside
+it.  Negative evidence (declines, expiries, cancellations) has its own unconstrained
+features, so the trees still learn what bad evidence means.
 
 =========================  =======  ==================================================================
-feature                    group    definition
+feature               mono group    definition
 =========================  =======  ==================================================================
-mf_dot                     mf       ``y_c . x_b``, the MF factor dot product (NaN: no factors)
-mf_z                       mf       ``(mf_dot - mean) / sd`` over the creators with factors in the
-                                    brand's market
-graph                      graph    truncated brand walk score, damped by ``degree ** -beta``
-graph_rel                  graph    ``graph / g_ref``, ``g_ref`` the mean positive walk score in the
+mf_z                  +    mf       ``(y_c . x_b - mean) / sd``, the MF factor dot product standardised
+                                    over the creators with factors in the brand's market (NaN: no
+                                    factors)
+graph                 +    graph    truncated brand walk score, damped by ``degree ** -beta``
+graph_rel             +    graph    ``graph / g_ref``, ``g_ref`` the mean positive walk score in the
                                     brand's market (0 when not reached)
-graph_step1..3             graph    the walk's term of step 1, 2, 3, relative to ``g_ref``
-co_collaborators           graph    ``log(1 + (X X^T X)[b, c])`` without the brand itself: how many
+graph_step1..3        +    graph    the walk's term of step 1, 2, 3, relative to ``g_ref``
+co_collaborators      +    graph    ``log(1 + (X X^T X)[b, c])`` without the brand itself: how many
                                     collaborations link the creator to brands that share creators
                                     with this brand (``X`` the positive pairs)
-creator_pagerank           graph    global PageRank of the creator x number of creators
-blend                      blend    the engine's blend (``recommend.blend``, the model's weights) of
+creator_pagerank      +    graph    global PageRank of the creator x number of creators
+blend                 +    blend    the engine's blend (``recommend.blend``, the model's weights) of
                                     ``sigmoid(mf_z)``, ``graph / (graph + g_ref)``, category_fit and
                                     the cooperation, consistency and uplift percentiles / 100, with the
                                     brand's home-market constants (so it never depends on a filter); the
                                     ablations without MF or the graph leave that component out
-category_fit               content  ``F[c] . q_b`` (``recommend.categories``; NaN: no category)
-primary_match              content  2 creator's primary category is the brand's, 1 same top level,
+category_fit          +    content  ``F[c] . q_b`` (``recommend.categories``; NaN: no category)
+primary_match         +    content  2 creator's primary category is the brand's, 1 same top level,
                                     0 otherwise (NaN: one of them has none)
 brand_picks_category       content  share of the brand's past invitations that went to creators of the
                                     creator's primary category (NaN: no invitation or no category)
 brand_picks_top_category   content  the same for the creator's top-level category
-<index>, <index>_evidence  content  the six creator indices (0-100 market percentile, NaN = not
+<index>, _evidence    +    content  the six creator indices (0-100 market percentile, NaN = not
                                     available) and the evidence behind each
 log_followers, log_rate    creator  ``log(1 + followers)``, ``log(1 + rate_per_video)`` (NaN: no rate)
 followers_percentile       creator  share of the brand's market's creators with fewer followers
-creator_closed             creator  the creator's invitations with an outcome
-creator_positive           creator  the creator's accepted or completed collaborations
-in_market_brands           creator  distinct brands of the brand's market the creator worked with
+creator_negative           creator  the creator's declined, expired and cancelled invitations
+creator_positive      +    creator  the creator's accepted or completed collaborations
+in_market_brands      +    creator  distinct brands of the brand's market the creator worked with
 same_market                creator  1 when creator and brand share a market
-days_since_active          creator  days from the creator's last video or collaboration event to now
-category_answered          creator  creator's closed invitations from brands of the brand's top-level
-                                    category
-category_acceptance        creator  accepted or completed share of those (NaN: none)
+days_since_active     -    creator  days from the creator's last video or collaboration event to now
+category_positive     +    creator  creator's accepted or completed invitations from brands of the
+                                    brand's top-level category
+category_acceptance   +    creator  ``(positive + 1) / (answered + 2)`` of those invitations: the
+                                    acceptance share shrunk toward 1/2 (1/2 with none)
 pair_invited               history  this brand's invitations to the creator still open now
 pair_accepted, ...         history  ... accepted, declined, expired, completed, cancelled
+                                    (``+`` on accepted and completed)
 pair_days_since_last       history  days since the pair's last event (NaN: none)
-pair_gmv                   history  ``log(1 + GMV)`` the creator delivered for this brand
-featured_products          history  ``sum log(1 + videos)`` of the creator featuring this brand's
+pair_gmv              +    history  ``log(1 + GMV)`` the creator delivered for this brand
+featured_products     +    history  ``sum log(1 + videos)`` of the creator featuring this brand's
                                     products
 brand_history_days         brand    days since the brand's first invitation (NaN: none)
 brand_invitations          brand    ``log(1 + invitations)`` the brand sent
@@ -79,7 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..recommend.matcher import BrandScores, Matcher
 
 __all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "GROUPS", "BrandContext", "brand_context", "pair_features",
-           "CATEGORICAL", "INDEX_NAMES", "row_values"]
+           "CATEGORICAL", "INDEX_NAMES", "MONOTONE", "model_input", "row_values"]
 
 #: Creator indices used as features (names in ``MatchModel.indices``).
 INDEX_NAMES: tuple[str, ...] = (
@@ -89,52 +98,56 @@ INDEX_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Feature:
-    """One ranker feature: its column ``name``, ablation ``group`` and plain-words ``label``."""
+    """One ranker feature: its column ``name``, ablation ``group``, plain-words ``label``,
+    ``monotone`` (+1: the trees never decrease in it; 0: free) and the ``prior`` that stands
+    for a missing value in ``model_input`` (None: NaN stays NaN)."""
 
     name: str
     group: str
     label: str
+    monotone: int = 0
+    prior: float | None = None
 
 
 def _features() -> tuple[Feature, ...]:
     f = [
-        Feature("mf_dot", "mf", "collaborative taste (matrix factorisation)"),
-        Feature("mf_z", "mf", "collaborative taste relative to the market"),
-        Feature("graph", "graph", "closeness in the collaboration graph"),
-        Feature("graph_rel", "graph", "closeness in the collaboration graph"),
-        Feature("graph_step1", "graph", "direct collaboration links"),
-        Feature("graph_step2", "graph", "links through the brand's products, categories and campaigns"),
-        Feature("graph_step3", "graph", "links through creators and brands close to this brand"),
-        Feature("co_collaborators", "graph", "works with brands that share creators with this brand"),
-        Feature("creator_pagerank", "graph", "centrality in the whole market"),
-        Feature("blend", "blend", "the blend of the signals"),
-        Feature("category_fit", "content", "content in the brand's categories"),
-        Feature("primary_match", "content", "primary category matches the brand's"),
+        Feature("mf_z", "mf", "collaborative taste relative to the market", +1, 0.0),
+        Feature("graph", "graph", "closeness in the collaboration graph", +1),
+        Feature("graph_rel", "graph", "closeness in the collaboration graph", +1),
+        Feature("graph_step1", "graph", "direct collaboration links", +1),
+        Feature("graph_step2", "graph", "links through the brand's products, categories and campaigns", +1),
+        Feature("graph_step3", "graph", "links through creators and brands close to this brand", +1),
+        Feature("co_collaborators", "graph", "works with brands that share creators with this brand", +1),
+        Feature("creator_pagerank", "graph", "centrality in the whole market", +1),
+        Feature("blend", "blend", "the blend of the signals", +1),
+        Feature("category_fit", "content", "content in the brand's categories", +1, 0.0),
+        Feature("primary_match", "content", "primary category matches the brand's", +1, 0.0),
         Feature("brand_picks_category", "content", "the brand often invites creators of this category"),
         Feature("brand_picks_top_category", "content", "the brand often invites creators of this field"),
     ]
     for name in INDEX_NAMES:
         words = name.replace("_", " ")
-        f.append(Feature(name, "content", f"{words} index"))
-        f.append(Feature(f"{name}_evidence", "content", f"evidence behind the {words} index"))
+        f.append(Feature(name, "content", f"{words} index", +1, 50.0))
+        f.append(Feature(f"{name}_evidence", "content", f"evidence behind the {words} index", +1))
     f += [
         Feature("log_followers", "creator", "audience size"),
         Feature("followers_percentile", "creator", "audience size within the brand's market"),
         Feature("log_rate", "creator", "rate per video"),
-        Feature("creator_closed", "creator", "invitations answered or expired, all brands"),
-        Feature("creator_positive", "creator", "collaborations with any brand"),
-        Feature("in_market_brands", "creator", "brands worked with in this market"),
+        Feature("creator_negative", "creator", "invitations declined, expired or cancelled, all brands"),
+        Feature("creator_positive", "creator", "collaborations with any brand", +1),
+        Feature("in_market_brands", "creator", "brands worked with in this market", +1),
         Feature("same_market", "creator", "same market as the brand"),
-        Feature("days_since_active", "creator", "recent activity"),
-        Feature("category_answered", "creator", "invitations from brands of this category"),
-        Feature("category_acceptance", "creator", "acceptance rate with brands of this category"),
+        Feature("days_since_active", "creator", "recent activity", -1),
+        Feature("category_positive", "creator", "collaborations with brands of this category", +1),
+        Feature("category_acceptance", "creator", "acceptance rate with brands of this category", +1),
     ]
     for status in PAIR_STATUSES:
-        f.append(Feature(f"pair_{status}", "history", f"{status} invitations from this brand"))
+        up = +1 if status in ("accepted", "completed") else 0
+        f.append(Feature(f"pair_{status}", "history", f"{status} invitations from this brand", up))
     f += [
         Feature("pair_days_since_last", "history", "time since the last contact with this brand"),
-        Feature("pair_gmv", "history", "sales delivered for this brand"),
-        Feature("featured_products", "history", "videos featuring this brand's products"),
+        Feature("pair_gmv", "history", "sales delivered for this brand", +1),
+        Feature("featured_products", "history", "videos featuring this brand's products", +1),
         Feature("brand_history_days", "brand", "how long the brand has been inviting"),
         Feature("brand_invitations", "brand", "how many invitations the brand sends"),
         Feature("brand_positive", "brand", "how many collaborations the brand has"),
@@ -152,7 +165,28 @@ FEATURE_NAMES: tuple[str, ...] = tuple(x.name for x in FEATURES)
 GROUPS: tuple[str, ...] = ("mf", "graph", "blend", "content", "creator", "history", "brand")
 #: Features LightGBM treats as categories.
 CATEGORICAL: tuple[str, ...] = ("brand_top_category",)
+#: LightGBM ``monotone_constraints``, in feature order.
+MONOTONE: tuple[int, ...] = tuple(x.monotone for x in FEATURES)
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_PRIOR_COLS = np.array([i for i, x in enumerate(FEATURES) if x.prior is not None], np.int64)
+_PRIOR_VALUES = np.array([x.prior for x in FEATURES if x.prior is not None], np.float32)
+
+
+def model_input(X: np.ndarray) -> np.ndarray:
+    """What the trees read: ``X`` (from ``pair_features``) with each missing value of a
+    feature that has a ``prior`` set to that prior (a copy; ``X`` keeps its NaN for reasons).
+
+    >>> x = np.full((1, len(FEATURES)), np.nan, np.float32)
+    >>> float(model_input(x)[0, FEATURE_NAMES.index("cooperation")])
+    50.0
+    """
+    out = np.array(X, np.float32, copy=True)
+    block = out[:, _PRIOR_COLS]
+    missing = np.isnan(block)
+    if missing.any():
+        block[missing] = np.broadcast_to(_PRIOR_VALUES, block.shape)[missing]
+        out[:, _PRIOR_COLS] = block
+    return out
 
 
 @dataclass(frozen=True)
@@ -242,7 +276,6 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     if scores.available["mf"].any() or context.mf_sd > 0:
         known = scores.available["mf"][positions]
         dot = scores.raw["mf"][positions].astype(np.float64)
-        put("mf_dot", np.where(known, dot, np.nan))
         if context.mf_sd > 0:
             put("mf_z", np.where(known, (dot - context.mf_mean) / context.mf_sd, np.nan))
     # ---- graph
@@ -275,7 +308,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     put("followers_percentile", signals.followers_percentile(str(matcher.brand["market"][brand_row]), rows))
     rate = cr["rate"][rows].astype(np.float64)
     put("log_rate", np.where(np.isnan(rate), np.nan, np.log1p(np.maximum(rate, 0.0))))
-    put("creator_closed", hist.creator["closed"][rows])
+    put("creator_negative", hist.creator["closed"][rows] - hist.creator["positive"][rows])
     put("creator_positive", hist.creator["positive"][rows])
     put("in_market_brands", signals.in_market_brands(context.market_code)[rows])
     put("same_market", (cr["market"][rows] == matcher.brand["market"][brand_row]).astype(np.float32))
@@ -283,11 +316,11 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     top = context.values["brand_top_category"]
     if np.isfinite(top):
         answered, positive = signals.category_history(int(top))
-        a = answered[rows]
-        put("category_answered", a)
-        put("category_acceptance", np.divide(positive[rows], a, out=np.full(n, np.nan), where=a > 0))
+        put("category_positive", positive[rows])
+        put("category_acceptance", (positive[rows] + 1.0) / (answered[rows] + 2.0))
     else:
-        put("category_answered", np.zeros(n))
+        put("category_positive", np.zeros(n))
+        put("category_acceptance", np.full(n, 0.5))
     # ---- the pair's own history
     for status in PAIR_STATUSES:
         put(f"pair_{status}", row_values(hist.pair[status], brand_row, rows))
@@ -301,13 +334,13 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     for k, f in enumerate(FEATURES):
         if f.group in exclude_groups:
             X[:, k] = np.nan
-    put("blend", _blend_feature(X, matcher.params.weights))
+    put("blend", _blend_feature(X, matcher.params.weights, matcher.params.missing))
     return X
 
 
-def _blend_feature(X: np.ndarray, weights: dict[str, float]) -> np.ndarray:
-    """The blend of the pair's normalised signals with the model's weights (renormalised over
-    the available ones), from columns already in ``X``."""
+def _blend_feature(X: np.ndarray, weights: dict[str, float], missing: str) -> np.ndarray:
+    """The blend of the pair's normalised signals with the model's weights and missing-value
+    rule (``recommend.blend``), from columns already in ``X``."""
     from ..recommend.blend import blend
 
     col = lambda name: X[:, _COL[name]].astype(np.float64)  # noqa: E731
@@ -321,4 +354,4 @@ def _blend_feature(X: np.ndarray, weights: dict[str, float]) -> np.ndarray:
     available = {"mf": ~np.isnan(mf_z), "graph": ~np.isnan(col("graph")), "category_fit": ~np.isnan(col("category_fit")),
                  "cooperation": ~np.isnan(col("cooperation")), "consistency": ~np.isnan(col("consistency")),
                  "uplift": ~np.isnan(col("sales_uplift"))}
-    return blend(values, available, weights)
+    return blend(values, available, weights, missing)

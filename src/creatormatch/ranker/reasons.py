@@ -43,7 +43,7 @@ for _f in FEATURES:
         TOPIC[_f.name] = _f.name[: -len("_evidence")]
     elif _f.name.startswith("pair_") or _f.name == "featured_products":
         TOPIC[_f.name] = "history" if _f.name != "featured_products" else "featured_products"
-    elif _f.name in ("category_answered", "category_acceptance"):
+    elif _f.name in ("category_positive", "category_acceptance"):
         TOPIC[_f.name] = "category_acceptance"
     else:
         TOPIC[_f.name] = _f.name
@@ -100,7 +100,7 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         return (f"works with brands that share creators with {brand}" if x["co_collaborators"] > 0 else
                 f"has not worked with brands that share creators with {brand}")
     if topic == "mf":
-        if np.isnan(x["mf_dot"]):
+        if np.isnan(x["mf_z"]):
             return "no collaborations yet, so no collaborative-taste signal"
         return (f"collaborative taste close to {brand}'s past creators" if positive else
                 f"collaborative taste unlike {brand}'s past creators")
@@ -131,8 +131,8 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
     if topic == "log_rate":
         r = float(cr["rate"][creator_row])
         return "no listed rate" if np.isnan(r) else f"rate {r:,.0f} per video"
-    if topic == "creator_closed":
-        return f"{x['creator_closed']:.0f} invitations answered or expired"
+    if topic == "creator_negative":
+        return f"{x['creator_negative']:.0f} invitations declined, expired or cancelled"
     if topic == "creator_positive":
         return f"{x['creator_positive']:.0f} collaborations with any brand"
     if topic == "in_market_brands":
@@ -143,10 +143,11 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         d = x["days_since_active"]
         return "no activity on record" if np.isnan(d) else f"last active {d:.0f} days ago"
     if topic == "category_acceptance":
-        n, r = x["category_answered"], x["category_acceptance"]
-        if n <= 0 or np.isnan(r):
-            return "no invitations from brands of this category yet"
-        return f"accepted {r:.0%} of {n:.0f} invitations from brands of this category"
+        n, r = x["category_positive"], x["category_acceptance"]
+        if n <= 0:
+            return "no collaborations with brands of this category yet"
+        return (f"{n:.0f} collaborations with brands of this category "
+                f"(acceptance {r:.0%}, shrunk toward 50 %)")
     return None
 
 

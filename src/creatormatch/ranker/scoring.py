@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .candidates import candidate_positions, candidate_signals
+from .candidates import BLEND_MAX, BLEND_SHARE, candidate_positions, candidate_signals
 from .features import BrandContext, brand_context, pair_features
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,10 @@ def learned_ranking(matcher: "Matcher", brand_row: int, filters: "MatchFilters",
     allowed = matcher.candidate_mask(brand_row, filters)
     n = int(ranker.params.get("candidates", DEFAULT_CANDIDATES))
     signals = candidate_signals(ranker.params.get("exclude_groups", ()))
-    pos = candidate_positions(matcher, brand_row, scores, allowed, n, context.market_code, signals)
+    # models saved before the blend's list existed have no such keys: they get its defaults
+    pos = candidate_positions(matcher, brand_row, scores, allowed, n, context.market_code, signals,
+                              float(ranker.params.get("blend_candidates_share", BLEND_SHARE)),
+                              int(ranker.params.get("blend_candidates_max", BLEND_MAX)))
     X, prob = score_pairs(matcher, brand_row, scores, pos, context)
     order = np.lexsort((scores.rows[pos], -prob))
     if top is not None:

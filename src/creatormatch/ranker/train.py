@@ -33,6 +33,7 @@ thread count, so the same data and parameters give the same model and ranking.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -46,8 +47,8 @@ from ..data.dataset import Dataset
 from ..data.timeslice import censor_outcomes, restrict_before
 from ..errors import UsageError
 from .booster import RankerModel, platt
-from .candidates import candidate_positions, candidate_signals
-from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, pair_features
+from .candidates import BLEND_MAX, BLEND_SHARE, candidate_positions, candidate_signals
+from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, MONOTONE, model_input, pair_features
 from .history import data_end, to_days
 from .scoring import DEFAULT_CANDIDATES, brand_scores_and_context
 
@@ -71,6 +72,10 @@ class RankerParams:
     cuts: int = 0
     cut_step_days: float = 0.0
     candidates: int = DEFAULT_CANDIDATES
+    #: the blend's candidate list: this share of the allowed creators, within
+    #: [``candidates``, ``blend_candidates_max``] (``ranker.candidates``)
+    blend_candidates_share: float = BLEND_SHARE
+    blend_candidates_max: int = BLEND_MAX
     max_brands_per_cut: int = 1000
     objectives: tuple[str, ...] = ("binary",)
     num_leaves: tuple[int, ...] = (7, 15)
@@ -210,10 +215,11 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
         scores, context = brand_scores_and_context(matcher, b)
         allowed = matcher.candidate_mask(b, MatchFilters())
         pos = candidate_positions(matcher, b, scores, allowed, params.candidates, context.market_code,
-                                  signals=signals)
+                                  signals=signals, blend_share=params.blend_candidates_share,
+                                  blend_max=params.blend_candidates_max)
         if len(pos) == 0:
             continue
-        X = pair_features(matcher, b, scores, pos, context, params.exclude_groups)
+        X = model_input(pair_features(matcher, b, scores, pos, context, params.exclude_groups))
         lab = labels[[b]]
         future = lab.indices
         fut_pos = matcher.scope_positions(scores, future)
@@ -289,6 +295,8 @@ def _lgb_params(params: RankerParams, objective: str, leaves: int) -> dict[str, 
         "num_threads": params.num_threads, "seed": params.seed, "deterministic": True, "force_row_wise": True,
         "verbose": -1, "metric": "binary_logloss" if objective == "binary" else "ndcg", "eval_at": [10],
         "max_bin": params.max_bin,
+        # evidence never lowers a score (ranker.features): monotone in every "+" feature
+        "monotone_constraints": list(MONOTONE), "monotone_constraints_method": "intermediate",
     }
     if objective == "lambdarank":
         out["lambdarank_truncation_level"] = 20
@@ -319,6 +327,7 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
         label = "validation" if j == 0 else "training"
         say(f"ranker: {label} cut {str(np.datetime64(int(when * 86400), 's'))[:10]}")
         built.append(training_cut(dataset, when, p, match_params, j, say))
+        gc.collect()   # the cut's censored data and engine go before the next cut is built
     val, train = built[0], [c for c in built[1:] if len(c.y)]
     if not train or val.y.sum() == 0 or sum(c.y.sum() for c in train) == 0:
         raise UsageError("no future collaborator falls inside the ranker's candidates at the training cuts; "
@@ -382,11 +391,16 @@ def build_with_ranker(dataset: Dataset, match_params=None, params: RankerParams 
     from ..recommend.matcher import Matcher
 
     say = progress or (lambda _m: None)
-    matcher = Matcher.from_dataset(dataset, match_params, progress=say)
+    # the cuts first: each rebuilds the engine on a censored copy of the data, and the full
+    # model is not held beside them (peak memory at 1M creators)
     say("learned ranker (training cuts of the data's own past)")
     try:
         ranker = fit_ranker(dataset, match_params, params, progress=lambda m: say(f"  {m}"))
     except UsageError as exc:
-        say(f"no learned ranker: {exc}; matching uses the blend")
+        ranker = None
+        reason = f"no learned ranker: {exc}; matching uses the blend"
+    matcher = Matcher.from_dataset(dataset, match_params, progress=say)
+    if ranker is None:
+        say(reason)
         return matcher
     return with_ranker(matcher, ranker)

@@ -52,8 +52,9 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
-#: 3: the derived structures (``derived.*``) are stored; 2: pair history and ranker members.
-FORMAT_VERSION = 3
+#: 4: the derived structures (``derived.*``) and the price book (``prices.*``) are stored;
+#: 3: ranker features read through model_input (priors, monotone trees); 2: pair history and ranker members.
+FORMAT_VERSION = 4
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (

@@ -42,7 +42,9 @@ class MatchParams:
         ``category_decay``: weight of a parent category relative to its child;
         ``influence_share``: share of creator influence (vs. content share) in the fit.
     Blend (``recommend.blend``)
-        ``weights``: component -> weight; ``missing``: "renormalise" (default) or "neutral".
+        ``weights``: component -> weight; ``missing``: "neutral" (default: a missing component counts as
+        the middle of its scale, so "nothing known" never outranks "known and good") or
+        "renormalise" (it drops out of the creator's weighted mean).
     """
 
     completed_weight: float = 2.0
@@ -67,7 +69,7 @@ class MatchParams:
     category_decay: float = 0.6
     influence_share: float = 0.3
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    missing: str = "renormalise"
+    missing: str = "neutral"
 
     def __post_init__(self) -> None:
         if self.mf_model not in ("als", "bpr"):
