@@ -44,7 +44,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.store import StoreConfig, connect, cypher, graph_counts, load_graph, wipe_graph
 from creatormatch.store import rows as R

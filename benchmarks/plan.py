@@ -45,7 +45,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from creatormatch.data import load_dataset
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
     from creatormatch.pricing import PriceBook
     from creatormatch.pricing.acceptance import acceptance_history
     from creatormatch.pricing.campaign import plan_campaigns

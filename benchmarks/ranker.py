@@ -97,7 +97,7 @@ STAGES = {"build": stage_build, "match": stage_match}
 def _ensure_market(size: str, bench: Path) -> Path:
     data = bench / f"market-{size}"
     if not (data / "creators.csv").is_file():
-        from creatormatch.data.generator import generate_market
+        from creatormatch.synthetic.generator import generate_market
 
         creators, brands = SIZES[size]
         generate_market(data, creators, brands, seed=11)   # the markets of benchmarks/run.py

@@ -385,7 +385,7 @@ def run_stage(stage: str, data: Path, work: Path, quick: bool, cli_commands_only
 
 
 def generate(size: str, workdir: Path, seed: int) -> Path:
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     n_creators, n_brands = SIZES[size]
     out = workdir / f"market-{size}"

@@ -8,6 +8,8 @@
     ├── StoreError               Neo4j is unreachable, refuses the credentials, or fails
     └── UsageError               an option names something that does not exist (brand, creator, ...)
 
+    CreatorMatchWarning          (a UserWarning) input accepted in a corrected form, e.g. UK -> GB
+
 Library code raises these; the CLI turns them into one clear message and exit code 2,
 never a traceback.  Driver and parser exceptions are wrapped where they happen.
 """
@@ -16,13 +18,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CreatorMatchError", "DataError", "ModelError", "StoreError", "UsageError", "Problem"]
+__all__ = ["CreatorMatchError", "CreatorMatchWarning", "DataError", "ModelError", "StoreError", "UsageError",
+           "Problem"]
 
 
 class CreatorMatchError(Exception):
-    """Base of every error a user can act on."""
+    """Base of every error a user can act on.
+
+    ``hint``: a way out through an input of the command, as ``(option, text)`` with
+    ``{option}`` in ``text`` (e.g. ``("lenient", "or use {option} to drop the bad rows")``);
+    the CLI adds it only where the command has that option, naming its flag.
+    """
 
     exit_code = 2
+    hint: tuple[str, str] | None = None
+
+    def __init__(self, *args: object, hint: tuple[str, str] | None = None):
+        super().__init__(*args)
+        if hint is not None:
+            self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -61,11 +75,12 @@ class DataError(CreatorMatchError):
 
     MAX_PER_FILE = 20
 
-    def __init__(self, problems: list[Problem], more: dict[str, int] | None = None, summary: str | None = None):
+    def __init__(self, problems: list[Problem], more: dict[str, int] | None = None, summary: str | None = None,
+                 hint: tuple[str, str] | None = None):
         self.problems = problems
         self.more = more or {}
         self.summary = summary
-        super().__init__(self.render())
+        super().__init__(self.render(), hint=hint)
 
     def render(self) -> str:
         lines: list[str] = []
@@ -77,7 +92,8 @@ class DataError(CreatorMatchError):
         for file in sorted(set(by_file) | set(self.more)):
             lines.extend(str(p) for p in by_file.get(file, []))
             if self.more.get(file):
-                lines.append(f"{file}: ... and {self.more[file]} more problem(s)")
+                n = self.more[file]
+                lines.append(f"{file}: ... and {n} more problem{'s' if n != 1 else ''}")
         return "\n".join(lines)
 
 
@@ -90,4 +106,32 @@ class StoreError(CreatorMatchError):
 
 
 class UsageError(CreatorMatchError):
-    """An option names a brand, creator, category or file that does not exist."""
+    """An option names a brand, creator, category or file that does not exist, or a value
+    is out of range.
+
+    Library code never names a command-line flag: a message about one input carries the
+    input's library name in ``option`` (e.g. ``"top"``) and writes ``{option}`` where the
+    input is named.  ``str(error)`` fills in the library name; the CLI fills in the flag
+    of the command that ran (``render("--top")``).
+
+    >>> str(UsageError("{option} must be at least 1", option="top"))
+    'top must be at least 1'
+    >>> UsageError("{option} must be at least 1", option="top").render("--top")
+    '--top must be at least 1'
+    """
+
+    def __init__(self, message: str, *, option: str | None = None):
+        self.template = message
+        self.option = option
+        super().__init__(self.render(option) if option else message)
+
+    def render(self, name: str | None) -> str:
+        """The message naming the input as ``name`` (a flag, or the library name)."""
+        if self.option is None:
+            return self.template
+        return self.template.replace("{option}", name or self.option)
+
+
+class CreatorMatchWarning(UserWarning):
+    """Something the user typed or the data holds was accepted in a corrected form (a
+    market alias such as UK read as GB).  The CLI prints it as ``Warning: ...``."""

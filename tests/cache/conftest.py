@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 
 HOUR_NS = 3600 * 10**9
 

@@ -46,7 +46,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_inferences_by_hand(posts_file: Path) -> None:
-    result = import_posts(posts_file, exclude=["@bestfriend"])
+    result = import_posts(posts_file, exclude=["@bestfriend"], default_market="sg")
     c = result.counts
     assert (c["rows_read"], c["rows_rejected"], c["duplicates_merged"], c["posts_written"]) == (9, 3, 1, 5)
     assert c["rows_read"] == c["rows_rejected"] + c["duplicates_merged"] + c["posts_written"]
@@ -60,7 +60,7 @@ def test_inferences_by_hand(posts_file: Path) -> None:
     assert list(creators) == ["anna_k", "budi", "carla", "dana"]
     assert creators["anna_k"]["handle"] == "anna_K" and creators["anna_k"]["followers"] == "15500"
     assert creators["budi"]["followers"] == "820"                       # the later scrape
-    assert [creators[k]["market"] for k in creators] == ["KR", "ID", "ZZ", "ID"]
+    assert [creators[k]["market"] for k in creators] == ["KR", "ID", "SG", "ID"]
     assert creators["budi"]["observed_to"] == "2024-06-08T00:00:00Z" and creators["dana"]["observed_to"] == ""
     assert (c["creators_default_market"], c["creators_observed_to"]) == (1, 3)
     # mentions: e-mail addresses, trailing dots and case do not make new accounts
@@ -91,6 +91,9 @@ def test_written_dataset_passes_validate_and_report_counts_equal_rows(posts_file
     runner = CliRunner()
     res = runner.invoke(cli, ["import", "posts", str(posts_file), "--out", str(out), "--exclude", "bestfriend"],
                         catch_exceptions=False)
+    assert res.exit_code == 2 and "carry no country" in res.output and "with --market" in res.output
+    res = runner.invoke(cli, ["import", "posts", str(posts_file), "--out", str(out), "--exclude", "bestfriend",
+                              "--market", "SG"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert "5 posts of 4 creators, 2 brands, 5 collaborations" in res.stdout
     report = (out / "import-report.md").read_text(encoding="utf-8")
@@ -119,8 +122,8 @@ def test_map_renames_columns_and_errors_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no column for handle, followers"):
         import_posts(path)
     res = runner.invoke(cli, ["import", "posts", str(path), "--out", str(tmp_path / "o"), "--map", "who=handle",
-                              "--map", "fans=followers", "--map", "when=posted_at", "--map", "text=caption"],
-                        catch_exceptions=False)
+                              "--map", "fans=followers", "--map", "when=posted_at", "--map", "text=caption",
+                              "--market", "ID"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert [b["brand_id"] for b in _rows(tmp_path / "o" / "brands.csv")] == ["x"]
     bad = runner.invoke(cli, ["import", "posts", str(path), "--out", str(tmp_path / "o2")])
@@ -129,7 +132,7 @@ def test_map_renames_columns_and_errors_are_one_line(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "no column 'nope'" in bad.output
     with pytest.raises(UsageError, match="no account is @mentioned by at least 3"):
         import_posts(path, mapping={"handle": "who", "followers": "fans", "posted_at": "when", "caption": "text"},
-                     min_creators=3)
+                     min_creators=3, default_market="ID")
 
 
 def test_bad_bytes_name_the_line(tmp_path: Path) -> None:
@@ -162,6 +165,27 @@ def test_unix_times_offsets_and_bad_times(tmp_path: Path) -> None:
                     "bob,20,1714557600000,yo @x\n"                    # Unix milliseconds
                     "cid,30,2024-05-01T12:00:00+02:00,hey @x\n"       # an offset, converted to UTC
                     "dan,40,yesterday,@x\n", encoding="utf-8")
-    result = import_posts(path)
+    result = import_posts(path, default_market="ID")
     assert [v["posted_at"] for v in result.tables["videos"]] == ["2024-05-01T10:00:00Z"] * 3
     assert result.rejects == [(5, "column 'posted_at': not a date or time (value 'yesterday')", "dan,40,yesterday,@x")]
+
+
+def test_a_creator_without_country_needs_a_market(posts_file: Path) -> None:
+    """Markets are ISO 3166-1 codes: no 'ZZ' placeholder; the importer asks for the market."""
+    with pytest.raises(UsageError, match=r"posts of 1 creator carry no country.*market") as info:
+        import_posts(posts_file, exclude=["@bestfriend"])
+    assert "--" not in str(info.value)
+    with pytest.raises(UsageError, match="ISO 3166-1"):
+        import_posts(posts_file, exclude=["@bestfriend"], default_market="ZZ")
+
+
+def test_country_aliases_become_iso_codes_and_unknown_codes_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("handle,followers,posted_at,caption,country\n"
+                    "anna,10,2024-01-01T00:00:00,hi @x,UK\n"
+                    "budi,10,2024-01-02T00:00:00,hi @x,ZZ\n"
+                    "cara,10,2024-01-02T00:00:00,hi @x,gb\n", encoding="utf-8")
+    result = import_posts(path)
+    assert [r["market"] for r in result.tables["creators"]] == ["GB", "GB"]
+    assert [line for line, _, _ in result.rejects] == [3]
+    assert "ISO 3166-1" in result.rejects[0][1]

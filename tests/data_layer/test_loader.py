@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import random
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +134,7 @@ def test_at_most_20_problems_per_file_plus_a_count(tmp_path: Path, overlay) -> N
         load_dataset(folder)
     assert len(info.value.problems) == 20
     assert info.value.more == {"creators.csv": 25}
-    assert "creators.csv: ... and 25 more problem(s)" in str(info.value)
+    assert "creators.csv: ... and 25 more problems" in str(info.value)
 
 
 def test_missing_required_file_and_missing_folder(tmp_path: Path, overlay) -> None:

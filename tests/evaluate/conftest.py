@@ -75,7 +75,7 @@ def tiny_dir(tmp_path: Path) -> Path:
 def default_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generator's default market: ``creatormatch generate`` without options (2000 creators,
     100 brands, seed 42)."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("default_market")
     generate_market(out, 2000, 100, seed=42)
@@ -85,7 +85,7 @@ def default_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated market for quick end-to-end checks."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("small_market")
     generate_market(out, 600, 40, seed=5)

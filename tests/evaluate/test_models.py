@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from creatormatch.data import load_dataset
-from creatormatch.data.truth import load_truth
+from creatormatch.synthetic.truth import load_truth
 from creatormatch.evaluate.baselines import (
     FactorRecommender, ItemKNNRecommender, MatcherRecommender, PopularityRecommender, RandomRecommender,
 )

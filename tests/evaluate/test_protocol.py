@@ -64,7 +64,7 @@ def test_default_split_is_the_80_percent_quantile_of_positive_invitations_floore
 
 
 def test_a_split_without_future_positives_is_refused(tiny_dir: Path) -> None:
-    with pytest.raises(UsageError, match="earlier --split-date"):
+    with pytest.raises(UsageError, match="earlier split_date"):
         temporal_split(load_dataset(tiny_dir), "2024-06-01")
     with pytest.raises(UsageError, match="ISO date"):
         temporal_split(load_dataset(tiny_dir), "next tuesday")

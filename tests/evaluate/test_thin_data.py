@@ -58,7 +58,7 @@ def test_thin_data_minimums() -> None:
 
 @pytest.fixture(scope="module")
 def ten_brands(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("ten_brands")
     generate_market(out, 300, 10, seed=3)

@@ -58,7 +58,7 @@ def tiny_market(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def small_market(tmp_path_factory):
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("small")
     generate_market(out, 600, 40, seed=3)

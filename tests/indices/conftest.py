@@ -120,7 +120,7 @@ def hand_no_videos(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated market of 3,000 creators and 150 brands (with its truth file)."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("market3k")
     generate_market(out, 3000, 150, seed=2026)
@@ -130,7 +130,7 @@ def market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated market of 400 creators (row-order and CLI tests)."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     out = tmp_path_factory.mktemp("market400")
     generate_market(out, 400, 30, seed=7)

@@ -16,6 +16,8 @@ COLUMNS = [
     "creator_id", "handle", "market", "followers", "cooperation_index", "consistency_index",
     "diligence_index", "content_volume", "content_success", "sales_uplift", "top_category",
     "top_category_influence", "evidence_collaborations", "evidence_videos",
+    # extended (issue 15): every index also by its <index>_index name, as in match and Neo4j
+    "content_volume_index", "content_success_index", "sales_uplift_index",
 ]
 
 
@@ -44,7 +46,7 @@ def test_scores_csv_columns_exactly(small_market_dir: Path) -> None:
 def test_scores_json_keys_and_nulls(hand_dir: Path) -> None:
     result = run("scores", "--data", str(hand_dir), "--format", "json", "--top", "0")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     # the public columns, then why each empty index is empty
     assert [list(r) for r in rows] == [COLUMNS + ["not_available"]] * 4
     by_id = {r["creator_id"]: r for r in rows}
@@ -74,7 +76,7 @@ def test_scores_filters_and_sort(small_market_dir: Path) -> None:
     result = run("scores", "--data", str(small_market_dir), "--market", "id", "--sort", "content_success",
                  "--top", "5", "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert len(rows) == 5 and {r["market"] for r in rows} == {"ID"}
     values = [r["content_success"] for r in rows]
     assert values == sorted(values, reverse=True)
@@ -103,7 +105,7 @@ def test_scorecard_text_and_json(hand_dir: Path) -> None:
     assert "Cooperation: 100 / 100" in text
     assert "To raise it" in text
     assert "Skincare" in text
-    card = json.loads(run("scorecard", "@citra", "--data", str(hand_dir), "--format", "json").output)
+    card = json.loads(run("scorecard", "@citra", "--data", str(hand_dir), "--format", "json").stdout)
     assert card["creator_id"] == "C"
     assert all(not c["available"] and c["score"] is None for c in card["cards"])
 
@@ -112,7 +114,7 @@ def test_influencers(small_market_dir: Path) -> None:
     result = run("influencers", "--category", "beauty.skincare", "--data", str(small_market_dir),
                  "--top", "5", "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert 0 < len(rows) <= 5
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
     raws = [r["influence_raw"] for r in rows]

@@ -12,7 +12,7 @@ from scipy.stats import spearmanr
 
 from creatormatch.data.loader import load_dataset
 from creatormatch.data.sample import sample_path
-from creatormatch.data.truth import load_truth
+from creatormatch.synthetic.truth import load_truth
 from creatormatch.indices import compute_indices
 
 #: index -> (hidden trait, minimum Spearman correlation)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
-from creatormatch.data.truth import load_truth
+from creatormatch.synthetic.truth import load_truth
 
 
 @pytest.fixture(scope="session")

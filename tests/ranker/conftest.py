@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.ranker.train import RankerParams, build_with_ranker
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.recommend import Matcher
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from creatormatch.cli import cli
-from creatormatch.cli.matchcmds import PRICE_FIELDS
+from creatormatch.cli.matchcmds import INDEX_FIELDS, PRICE_FIELDS
 from creatormatch.recommend import COMPONENTS
 from creatormatch.recommend.cache import cache_path
 
@@ -63,7 +63,12 @@ def test_match_json_shape_exactly(run, market_dir, built, market):
         assert len(items) == 5
         assert [it["rank"] for it in items] == [1, 2, 3, 4, 5]
         for it in items:
-            assert list(it) == MATCH_KEYS + list(PRICE_FIELDS)   # issue 14 only adds keys
+            # issue 14 only adds keys; issue 15 adds the index components on the 0-100 scale of 'scores'
+            assert list(it) == MATCH_KEYS + list(PRICE_FIELDS) + list(INDEX_FIELDS.values())
+            for comp, name in INDEX_FIELDS.items():
+                value = it["components"][comp]
+                assert (it[name] is None) == (value is None)
+                assert value is None or abs(it[name] - 100 * value) <= 0.05 + 1e-9
             assert list(it["components"]) == list(COMPONENTS)
             assert isinstance(it["creator_id"], str) and isinstance(it["handle"], str)
             assert isinstance(it["followers"], int) and isinstance(it["score"], float)
@@ -92,7 +97,7 @@ def test_match_table_and_csv(run, market_dir, built, market):
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert len(rows) == 3
     assert list(rows[0]) == ["brand_id", "rank", "creator_id", "handle", "market", "followers", "score",
-                             *COMPONENTS, "reasons", *PRICE_FIELDS]
+                             *COMPONENTS, "reasons", *PRICE_FIELDS, *INDEX_FIELDS.values()]
 
 
 def test_match_filters_on_the_command_line(run, market_dir, built, market):

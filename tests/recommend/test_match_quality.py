@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.data.timeslice import censor_outcomes, restrict_before
 from creatormatch.graph.build import positive_mask

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 
 TESTS = Path(__file__).resolve().parents[1]
 DATA = TESTS / "data"

@@ -11,7 +11,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import TransientError
 
-from creatormatch.data.generator import generate_market
+from creatormatch.synthetic.generator import generate_market
 from creatormatch.data.loader import load_dataset
 from creatormatch.errors import StoreError
 from creatormatch.store import graph_counts, load_graph, read_dataset

@@ -137,7 +137,7 @@ def test_absent_optional_files_load_as_key_only_nodes(store, overlay):
 
 
 def test_replace_leaves_exactly_the_new_dataset(store, valid_dir, tmp_path):
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     generate_market(tmp_path / "other", 30, 3, seed=1, videos_per_creator=3, invitations_per_creator=2)
     load_graph(store, load_dataset(tmp_path / "other"))

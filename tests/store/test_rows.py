@@ -96,7 +96,7 @@ def test_featured_rows_aggregate_shoppable_videos(valid):
 
 
 def test_featured_rows_match_a_slow_reference(rng, tmp_path):
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     generate_market(tmp_path / "m", 60, 6, seed=3, videos_per_creator=8, invitations_per_creator=3)
     ds = load_dataset(tmp_path / "m")
@@ -179,7 +179,7 @@ def test_content_digest_ignores_string_width_and_nan_payload(valid):
 def test_rows_of_a_subset_are_those_rows_of_the_whole(tmp_path):
     """The load workers build rows for blocks of units (table rows, creators, pairs): a
     subset gives exactly those rows of the full list, in the subset's order."""
-    from creatormatch.data.generator import generate_market
+    from creatormatch.synthetic.generator import generate_market
 
     generate_market(tmp_path / "m", 80, 6, seed=4, videos_per_creator=6, invitations_per_creator=3)
     ds = load_dataset(tmp_path / "m")

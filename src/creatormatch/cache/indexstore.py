@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,13 +30,13 @@ from ..data.dataset import Dataset
 from . import location
 from . import seal as seals
 from .filestate import file_state
+from ..progress import Say
 
 __all__ = ["cached_indices", "cached_price_book", "cached_creator_tables", "CreatorTables", "indices_entry", "FORMAT"]
 
 FORMAT = "creatormatch-indices"
 FORMAT_VERSION = 3  # 2: each index keeps its not-available reason; 3: the price book (members prices.*)
 
-Say = Callable[[str], None]
 
 
 def indices_entry(fingerprint: str) -> Path:

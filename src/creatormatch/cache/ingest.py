@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +32,8 @@ from ..errors import UsageError
 from . import location
 from .columnar import CopyDamaged, read_copy, write_copy
 from .filestate import FileState, file_state, read_json, trusted_unchanged, write_json_atomic
+from ..progress import RowProgress as Progress
+from ..progress import Say
 
 __all__ = ["DatasetRef", "open_dataset", "fingerprint_and_loader", "content_fingerprint", "RECORD_VERSION", "RACY_MARGIN_NS"]
 
@@ -42,8 +43,6 @@ RECORD_VERSION = 1
 #: FAT keeps 2 s, ext4 the kernel's tick).
 RACY_MARGIN_NS = 2_000_000_000
 
-Say = Callable[[str], None]
-Progress = Callable[[str, int], None]
 
 
 def content_fingerprint(root: Path) -> str:
@@ -207,7 +206,6 @@ class DatasetRef:
             return None
         except OSError:
             return None
-        dataset.report = _report_of(dataset)  # type: ignore[attr-defined]
         self._write_record(fingerprint)
         return dataset
 
@@ -229,25 +227,6 @@ class DatasetRef:
             return dataset
         self._write_record(dataset.fingerprint)
         return dataset
-
-
-@dataclass
-class CopyReport:
-    """What ``data.loader.LoadReport`` says of a load, for a dataset read from its copy:
-    every row was read and loaded, none rejected (lenient loads never use the cache).
-    Kept here so that reading a copy does not import the CSV loader."""
-
-    rows_read: dict[str, int] = field(default_factory=dict)
-    rows_loaded: dict[str, int] = field(default_factory=dict)
-    rows_rejected: dict[str, int] = field(default_factory=dict)
-    rejects_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def _report_of(dataset: Dataset) -> CopyReport:
-    rows = {name: len(t) for name, t in dataset.tables.items() if name not in dataset.derived}
-    return CopyReport(rows_read=dict(rows), rows_loaded=dict(rows), rows_rejected={k: 0 for k in rows},
-                      warnings=dataset.warnings)
 
 
 def open_dataset(root: str | Path, say: Say | None = None, progress: Progress | None = None) -> DatasetRef:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "cachecmds",
     "importcmds",
     "pricingcmds",
+    "catalog",
 )
 
 
@@ -37,7 +38,8 @@ COMMAND_HOME = {
     "scores": "scores", "scorecard": "scores", "influencers": "scores",
     "build": "matchcmds", "match": "matchcmds", "explain": "matchcmds", "similar": "matchcmds",
     "evaluate": "evaluate", "tune": "evaluate", "neo4j": "neo4jcmds", "cache": "cachecmds",
-    "import": "importcmds",
+    "import": "importcmds", "pricing": "pricingcmds", "plan": "pricingcmds",
+    "brands": "catalog", "creators": "catalog",
 }
 
 
@@ -86,7 +88,11 @@ def cli() -> None:
 
     \b
         creatormatch info
-        creatormatch match --brand <brand_id>
+        creatormatch brands --search <name>
+        creatormatch match --brand <brand id or name>
+
+    Options mean the same in every command (--data, --top, --format, --out, --market,
+    --category, --brand, --creator): see docs/cli.md.
     """
 
 

@@ -6,7 +6,9 @@ import json
 
 import click
 
-from ._common import GuardedGroup, format_option
+from ._common import GuardedGroup
+from .options import format_option
+from .output import plural
 
 
 @click.group("cache", cls=GuardedGroup)
@@ -39,7 +41,7 @@ def info(fmt: str) -> None:
         click.echo("No entries.")
         return
     total = sum(e.copy_bytes + e.model_bytes + e.indices_bytes for e in entries)
-    click.echo(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {_size(total)}:")
+    click.echo(f"{plural(len(entries), 'entry', 'entries')}, {_size(total)}:")
     for e in entries:
         copy, model, indices = (_size(n) if n else "-" for n in (e.copy_bytes, e.model_bytes, e.indices_bytes))
         click.echo(f"  {e.fingerprint}  copy {copy:>12}  model {model:>12}  indices {indices:>12}")
@@ -65,9 +67,9 @@ def verify(keep: bool) -> None:
     for removed in result.removed:
         click.echo(f"removed: {removed}", err=True)
     if result.problems:
-        raise CreatorMatchError(f"{len(result.problems)} problem(s) in {len(result.checked)} cache item(s)"
+        raise CreatorMatchError(f"{plural(len(result.problems), 'problem')} in {plural(len(result.checked), 'cache item')}"
                                 + ("" if keep else "; damaged entries were removed and are rebuilt on next use"))
-    click.echo(f"OK: {len(result.checked)} cache item(s) verified.")
+    click.echo(f"OK: {plural(len(result.checked), 'cache item')} verified.")
 
 
 @cache.command("clear")
@@ -77,7 +79,7 @@ def clear() -> None:
     from ..cache.location import cache_dir
 
     items, total = clear_cache()
-    click.echo(f"Removed {items} item(s), {_size(total)}, from {cache_dir()}.")
+    click.echo(f"Removed {plural(items, 'item')}, {_size(total)}, from {cache_dir()}.")
 
 
 COMMANDS = [cache]

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
-import time
 from pathlib import Path
 
 import click
 
-from ._common import data_option, echo_err, format_option
 from .datacmds import load_for_cli
-
-
-def _progress():
-    """Status lines on stderr with the elapsed time.  Steps ``"...: i/n"`` are all shown on a
-    terminal; elsewhere (a log file) only the first and the last of each series."""
-    began = time.perf_counter()
-    tty = sys.stderr.isatty()
-
-    def say(message: str) -> None:
-        tail = message.rsplit(":", 1)[-1].strip().split()[0] if ":" in message else ""
-        done, _, total = tail.replace(",", "").partition("/")
-        if not tty and done.isdigit() and total.isdigit() and done not in ("1", total):
-            return
-        click.echo(f"[{time.perf_counter() - began:6.1f} s] {message}", err=True)
-
-    return say
+from .options import data_option, format_option
+from .output import echo_err, emit_text, json_text, timed_status
 
 
 @click.command()
@@ -82,16 +64,13 @@ def evaluate(data_dir: Path | None, split_date: str | None, ks: tuple[int, ...],
 
     names = parse_models(models)  # fail on a typo before loading anything
     dataset = load_for_cli(data_dir)
-    say = _progress()
+    say = timed_status()
     evaluation = run_evaluation(dataset, split_date=split_date, ks=ks, models=names if models else None,
                                 tune=not no_tune, seed=seed, progress=say, sample_brands=sample_brands)
     if report_dir is not None:
         paths = write_report(evaluation, report_dir)
         echo_err(f"Report written to {paths[0]}")
-    if fmt == "json":
-        click.echo(json.dumps(evaluation.to_json(), indent=2))
-    else:
-        click.echo(format_table(evaluation))
+    emit_text(json_text(evaluation.to_json()) if fmt == "json" else format_table(evaluation).rstrip("\n") + "\n")
 
 
 def _evaluate_pricing(data_dir: Path | None, split_date: str | None, seed: int, fmt: str) -> None:
@@ -99,13 +78,14 @@ def _evaluate_pricing(data_dir: Path | None, split_date: str | None, seed: int, 
 
     dataset = load_for_cli(data_dir)
     result = evaluate_pricing(dataset, split_date=split_date, seed=seed)
-    click.echo(json.dumps(result.to_json(), indent=2) if fmt == "json" else result.format_table())
+    emit_text(json_text(result.to_json()) if fmt == "json" else result.format_table().rstrip("\n") + "\n")
 
 
 @click.command()
 @data_option
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the tuned model. Default: the cache, where 'match' finds it.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Where to write the tuned model. Default: the cache, where 'match' finds it (replacing the "
+                   "cached model).")
 @click.option("--k", "k", type=click.IntRange(min=1), default=10, show_default=True,
               help="Tune for NDCG at this cut-off.")
 @format_option("table", "json")
@@ -115,24 +95,32 @@ def tune(data_dir: Path | None, out: Path | None, k: int, fmt: str) -> None:
     Validation periods are cut from the data itself (at the 60, 70 and 80 % points of its
     collaborations); every setting is chosen by how well it would have ranked the new
     collaborators of those periods.  The model is then built on all the data with the
-    chosen settings and saved where 'creatormatch match' uses it.
+    chosen settings and saved where 'creatormatch match' uses it: it replaces the cached
+    model (the command says what that was).  The tuned model ranks by the tuned blend; it
+    has no learned ranker, and a later 'creatormatch build' replaces it with default weights.
     """
     from ..evaluate.run import tune_model
     from ..recommend.cache import cache_path
     from ..recommend.matcher import Matcher
+    from .matchcmds import describe_cached_model
 
     dataset = load_for_cli(data_dir)
-    say = _progress()
+    say = timed_status()
     tuned = tune_model(dataset, k=k, progress=say)
     say("building the tuned model on all the data")
     matcher = Matcher.from_dataset(dataset, tuned.params, progress=lambda m: say(f"  {m}"))
     matcher.model.extra["tuning"] = tuned.to_json()["validation"]
     path = out if out is not None else cache_path(dataset.fingerprint)
+    before = describe_cached_model(path)
     matcher.save(path)
-    echo_err(f"Saved the tuned model to {path}")
+    echo_err(f"Saved the tuned model to {path} (tuned blend weights, no learned ranker).")
+    if before is not None:
+        echo_err(f"It replaces the model that was there ({before}).")
+    if out is not None and describe_cached_model(cache_path(dataset.fingerprint)) is not None:
+        echo_err("The cached model of this dataset is kept; 'match' uses the tuned one with --model.")
     result = tuned.to_json() | {"model": str(path)}
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
+        emit_text(json_text(result))
         return
     p = result["params"]
     click.echo("Blend weights: " + ", ".join(f"{c} {w:.2f}" for c, w in p["weights"].items())

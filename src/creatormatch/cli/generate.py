@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
 
 #: Markets at least this large get a progress bar on stderr.
 PROGRESS_MIN_CREATORS = 50_000
@@ -56,13 +55,13 @@ def generate(out_dir: Path, n_creators: int, n_brands: int, seed: int, start: st
         creatormatch generate --out market
         creatormatch generate --out big --creators 1000000 --brands 100000 --seed 7
     """
-    from ..data.generator import generate_market
+    from ..synthetic.generator import generate_market
 
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file; name a folder")
+        raise click.UsageError(f"--out {out_dir} is a file; name a folder")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise UsageError(f"--out {out_dir} is not empty; choose an empty or new folder, or pass --force "
-                         "to replace the dataset files in it")
+        raise click.UsageError(f"--out {out_dir} is not empty; choose an empty or new folder, or pass --force "
+                               "to replace the dataset files in it")
 
     kwargs = dict(start=start, days=days, videos_per_creator=videos_per_creator,
                   invitations_per_creator=invitations_per_creator, taste_weight=taste_weight)

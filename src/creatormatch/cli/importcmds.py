@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from ._common import echo_err
+from ._common import GuardedGroup
+from .output import echo_err
 
 
-@click.group("import")
+@click.group("import", cls=GuardedGroup)
 def import_group() -> None:
     """Turn data in other shapes into a contract-v1 dataset."""
 
@@ -27,10 +28,11 @@ def import_group() -> None:
               help="An account that is a person, never a brand (repeatable).")
 @click.option("--exclude-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A file of such accounts, one handle per line.")
-@click.option("--market", "market", default="ZZ", show_default=True, metavar="M",
-              help="Market of creators whose posts carry no country (ZZ: unknown).")
+@click.option("--market", "market", default=None, metavar="M",
+              help="Market of creators whose posts carry no country: an ISO 3166-1 code such as ID or GB "
+                   "(needed only when there are such creators).")
 def posts(file: Path, out: Path, maps: tuple[str, ...], min_creators: int, exclude: tuple[str, ...],
-          exclude_file: Path | None, market: str) -> None:
+          exclude_file: Path | None, market: str | None) -> None:
     """Turn FILE, a CSV table of posts, into a contract-v1 dataset in --out.
 
     One row per post: the author's handle and followers, posted_at (or a post URL or id
@@ -39,6 +41,8 @@ def posts(file: Path, out: Path, maps: tuple[str, ...], min_creators: int, exclu
     brands; each post's brand mentions become completed collaborations; captions with
     #ad, #sponsored or "paid partnership" mark paid posts.  Every inference is counted in
     import-report.md; rows that cannot be read go to rejects.csv with their line.
+    Countries must be ISO 3166-1 alpha-2 codes (UK is read as GB); creators whose posts
+    carry none get --market.
     See datasets/README.md.
     """
     from ..data.importers import import_posts, parse_mapping, write_import

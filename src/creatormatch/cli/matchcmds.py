@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 
 from ..display import format_table, truncate
 from ..recommend.params import COMPONENTS
-from ._common import data_option, echo_err, format_option
-from ._output import csv_text, emit_text, out_options
 from .datacmds import load_for_cli, open_for_cli
+from .options import (
+    brand_option, category_option, creator_option, data_option, format_option, market_option, model_option,
+    out_options, ranker_option, source_option, target_roas_option, top_option,
+)
+from .output import echo_err, emit_text, export, json_text, number, plural
 
 _SHORT = {"mf": "mf", "graph": "graph", "category_fit": "fit", "cooperation": "coop", "consistency": "cons",
           "uplift": "uplift"}
-
-
-def model_option(func):
-    return click.option(
-        "--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="A model file from 'creatormatch build'. Default: the cached model of the dataset "
-             "(built on first use; cache in $CREATORMATCH_CACHE or ~/.cache/creatormatch).")(func)
-
-
-def source_option(func):
-    return click.option(
-        "--source", type=click.Choice(["csv", "neo4j"]), default="csv", show_default=True,
-        help="Read the dataset from the CSV folder (--data) or from the Neo4j graph "
-             "(connection from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; "
-             "load it first with 'creatormatch neo4j load').")(func)
 
 
 def load_source(data_dir: Path | None, source: str, lazy: bool = False):
@@ -65,13 +51,6 @@ def _with_ranker_choice(matcher, ranker: str):
     from ..recommend.matcher import Matcher
 
     return Matcher(matcher.model, use_ranker=False) if ranker == "none" else matcher
-
-
-def ranker_option(func):
-    return click.option(
-        "--ranker", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
-        help="auto: rank with the model's learned ranker (a calibrated probability that the pair becomes a "
-             "collaboration) when it has one; none: the weighted blend of the components.")(func)
 
 
 #: Pricing fields added to every match (JSON keys and CSV columns; names shared with
@@ -109,16 +88,43 @@ def _match_prices(matcher, dataset, results: dict[str, list], category: str | No
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
-    return "-" if v is None else f"{v:.{digits}f}"
+    return number(v, digits)
+
+
+#: The blend components that are creator indices, and the ``<index>_index`` (0-100) each is
+#: also shown as: one scale for indices in every output.
+INDEX_FIELDS = {"cooperation": "cooperation_index", "consistency": "consistency_index", "uplift": "sales_uplift_index"}
+
+
+def _index_fields(components: dict[str, float | None]) -> dict[str, float | None]:
+    """The index components of a match on the 0-100 scale of ``scores`` (None: not available)."""
+    return {name: (None if components.get(c) is None else round(100.0 * components[c], 1))
+            for c, name in INDEX_FIELDS.items()}
 
 
 # --------------------------------------------------------------------------- build
 
 
+def describe_cached_model(path: Path) -> str | None:
+    """What the model file at ``path`` is, in a few words (None: there is none, or it is unreadable)."""
+    from ..errors import ModelError
+    from ..recommend.model import read_header
+
+    if not path.is_file():
+        return None
+    try:
+        header = read_header(path)
+    except ModelError:
+        return None
+    kind = "a learned ranker" if header.get("ranker") else "blend only"
+    weights = "tuned blend weights" if (header.get("extra") or {}).get("tuning") else "default blend weights"
+    return f"built {header.get('created_at') or '?'}, {kind}, {weights}"
+
+
 @click.command()
 @data_option
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the model. Default: the cache, where 'match' finds it.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Where to write the model. Default: the cache, where 'match' finds it (replacing the cached model).")
 @click.option("--mf", "mf_model", type=click.Choice(["als", "bpr"]), default="als", show_default=True,
               help="Matrix factorisation model.")
 @click.option("--factors", type=click.IntRange(min=1, max=1024), default=None,
@@ -139,6 +145,9 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     market graph, PageRank, creator indices, the pair history, the learned ranker, id
     maps, blend weights and the dataset fingerprint (a model is never used with other
     data).  The ranker is trained on cuts of the data's own past (docs/matching.md).
+
+    A build uses the default blend weights; it says so when the cached model it replaces
+    (or, with --out, keeps) had tuned ones from 'creatormatch tune'.
     """
     from ..ranker.train import RankerParams, build_with_ranker
     from ..recommend.cache import attach_prices, cache_path
@@ -150,6 +159,8 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     dataset = load_source(data_dir, source)
     params = MatchParams(mf_model=mf_model, random_state=seed,
                          **({"factors": factors} if factors is not None else {}))
+    cached = cache_path(dataset.fingerprint)
+    before = describe_cached_model(cached)
     echo_err(f"Building the model of {dataset.root} (fingerprint {dataset.fingerprint}):")
     if ranker == "none":
         matcher = Matcher.from_dataset(dataset, params, progress=lambda m: echo_err(f"  {m}"))
@@ -157,11 +168,19 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
         matcher = build_with_ranker(dataset, params, RankerParams(horizon_days=horizon, seed=seed),
                                     progress=lambda m: echo_err(f"  {m}"))
     attach_prices(matcher, dataset, progress=lambda m: echo_err(f"  {m}"))
-    path = out if out is not None else cache_path(dataset.fingerprint)
+    path = out if out is not None else cached
     echo_err("  saving")
     matcher.save(path)
     size = path.stat().st_size
     click.echo(f"Saved model to {path} ({size / 1e6:.1f} MB, built in {time.perf_counter() - began:.1f} s).")
+    if before is not None:
+        if out is None:
+            echo_err(f"It replaces the cached model of this dataset ({before}).")
+        else:
+            echo_err(f"The cached model of this dataset is kept ({before}); 'match' uses it unless given --model.")
+        if "tuned" in before:
+            echo_err("This build uses the default blend weights, not the tuned ones; run 'creatormatch tune' "
+                     "to tune them again.")
 
 
 # --------------------------------------------------------------------------- match
@@ -178,29 +197,36 @@ def _match_rows(results: dict[str, list], prices: dict[str, list] | None = None)
             row["reasons"] = " | ".join(d["reasons"])
             if prices is not None:
                 row.update(prices[brand_id][i])
+            row.update(_index_fields(d["components"]))
             rows.append(row)
     return rows
 
 
-def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
-                       prices: dict[str, list] | None = None) -> None:
+#: ``match --format csv`` columns: as first published, then the indices on 0-100.
+MATCH_COLUMNS = ("brand_id", "rank", "creator_id", "handle", "market", "followers", "score", *COMPONENTS, "reasons",
+                 *PRICE_FIELDS, *INDEX_FIELDS.values())
+
+
+def _match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
+                 prices: dict[str, list] | None = None) -> str:
     from .._textcolumns import text_at
 
+    out: list[str] = []
     for i, (brand_id, matches) in enumerate(results.items()):
         b = matcher.brand_row(brand_id)
         cat = matcher.brand["category"][b]
         cat_name = f", {matcher.model.tables['category']['name'][cat]}" if cat >= 0 else ""
         if i:
-            click.echo()
+            out.append("")
         name, market = (text_at(matcher.brand, key, b) for key in ("name", "market"))
-        click.echo(f"Creators for {name} ({brand_id}, {market}{cat_name}): "
-                   f"top {len(matches)} of {n_candidates[brand_id]:,} candidates")
+        out.append(f"Creators for {name} ({brand_id}, {market}{cat_name}): "
+                   f"top {len(matches):,} of {plural(n_candidates[brand_id], 'candidate')}")
         if matcher.use_ranker:
             days = matcher.model.ranker.horizon_days
-            click.echo(f"score = probability that the creator becomes a collaborator within {days:g} days "
+            out.append(f"score = probability that the creator becomes a collaborator within {days:g} days "
                        "(learned ranker; --ranker none for the blend)")
         if not matches:
-            click.echo("  no creator passes the filters")
+            out.append("  no creator passes the filters")
             continue
         head = ["#", "creator", "handle", "mkt", "followers", "score"] + [_SHORT[c] for c in COMPONENTS]
         if prices:
@@ -208,33 +234,35 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
         cells = []
         for j, m in enumerate(matches):
             row = [str(m.rank), m.creator_id, truncate(m.handle, 22), m.market, f"{m.followers:,}", f"{m.score:.3f}"]
-            row += [_fmt(m.components[c]) for c in COMPONENTS]
+            row += [_component_cell(c, m.components[c]) for c in COMPONENTS]
             if prices:
                 pr = prices[brand_id][j]
                 row += [_fmt(pr["rate_per_video"]), _fmt(pr["fair_rate"])]
             cells.append(row)
         align = ["right", "left", "left", "left", "right", "right"] + ["right"] * (len(head) - 6)
         lines = format_table(head, cells, align, gap=" ", rule=False).split("\n")
-        click.echo(lines[0])
+        out.append(lines[0])
         for m, text in zip(matches, lines[1:]):
-            click.echo(text)
-            for reason in m.reasons[:3]:
-                click.echo(f"{'':5}- {reason}")
+            out.append(text)
+            out.extend(f"{'':5}- {reason}" for reason in m.reasons[:3])
+    return "\n".join(out)
+
+
+def _component_cell(component: str, value: float | None) -> str:
+    """A component in a table: signals 0-1 with two decimals, indices 0-100 like ``scores``."""
+    if component in INDEX_FIELDS:
+        return number(None if value is None else 100.0 * value, 0)
+    return _fmt(value)
 
 
 @click.command()
-@click.option("--brand", "brands", multiple=True, required=True, metavar="B",
-              help="Brand id to match creators for (repeat for several brands).")
+@brand_option(multiple=True)
 @data_option
 @model_option
-@click.option("--category", default=None, metavar="C",
-              help="Only creators with content in category C (or below it). With --ranker none, C also "
-                   "replaces the brand's categories in category_fit; the learned ranker's score never changes "
-                   "with a filter.")
-@click.option("--market", default=None, metavar="M|any",
-              help="Market of the creators. Default: the brand's own market; 'any' for all markets.")
-@click.option("--min-followers", type=click.IntRange(min=0), default=None, help="At least N followers.")
-@click.option("--max-followers", type=click.IntRange(min=0), default=None, help="At most N followers.")
+@category_option()
+@market_option
+@click.option("--min-followers", type=click.IntRange(min=0), default=None, metavar="N", help="At least N followers.")
+@click.option("--max-followers", type=click.IntRange(min=0), default=None, metavar="N", help="At most N followers.")
 @click.option("--max-rate", type=click.FloatRange(min=0), default=None, metavar="X",
               help="Budget: rate_per_video at most X (creators without a listed rate are left out).")
 @click.option("--include-past", is_flag=True,
@@ -244,10 +272,9 @@ def _print_match_table(matcher, results: dict[str, list], n_candidates: dict[str
 @click.option("--exclude-refused", is_flag=True,
               help="Leave out creators who declined, let expire or cancelled an invitation of the brand and never "
                    "accepted one.")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Creators per brand.")
+@top_option(10)
 @ranker_option
-@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
-              help="Return the brand wants on the fee (sales per unit paid) for fair_rate; default 3.")
+@target_roas_option(None)
 @format_option("table", "csv", "json")
 @source_option
 @out_options
@@ -257,16 +284,22 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
           source: str, target_roas: float | None = None, out_path: Path | None = None, excel: bool = False) -> None:
     """Rank the creators who fit a brand best, with the score's components and reasons.
 
+    B is a brand id or name; --top N creators per brand (0 = every candidate).  --market
+    defaults to the brand's own market ('any': every market).  --category keeps creators
+    with content in C or below it; with --ranker none, C also replaces the brand's
+    categories in category_fit (the learned ranker's score never changes with a filter).
+
     Score: with the learned ranker (the default once 'build' trained one), the calibrated
     probability that the pair becomes a collaboration (accepted or completed) within the
     model's horizon (90 days by default) -- comparable across brands, markets and filters,
     and the same for a pair whatever the filters.  With --ranker none, the weighted blend.
 
-    Components (each 0-1, the ranker's raw signals): mf (matrix factorisation), graph
-    (brand-personalised walk), fit (category fit), coop/cons/uplift (creator indices,
-    market percentile / 100); '-' = not available.  Each match also carries the creator's
-    rate_per_video and its fair_rate for the brand's category (docs/pricing.md).  See
-    docs/matching.md.
+    Components (the ranker's raw signals, 0-1 in CSV/JSON 'components'): mf (matrix
+    factorisation), graph (brand-personalised walk), fit (category fit), coop/cons/uplift
+    (creator indices; shown 0-100 in the table, and as cooperation_index,
+    consistency_index and sales_uplift_index in CSV/JSON, like 'scores'); '-' = not
+    available.  Each match also carries the creator's rate_per_video and its fair_rate for
+    the brand's category (docs/pricing.md).  See docs/matching.md.
     """
     from ..pricing.fair_rate import DEFAULT_TARGET_ROAS, check_target_roas
     from ..recommend.cache import load_or_build
@@ -275,43 +308,34 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
     roas = check_target_roas(DEFAULT_TARGET_ROAS if target_roas is None else target_roas)
     dataset = load_source(data_dir, source, lazy=True)
     matcher = _with_ranker_choice(load_or_build(dataset, model_path=model_path, progress=echo_err), ranker)
-    for b in brands:
-        matcher.brand_row(b)  # unknown brands fail before any work
+    rows_of = {str(matcher.brand["id"][r]): r for r in (matcher.brand_row(b) for b in brands)}  # typos fail first
+    if market is not None:
+        market = matcher.scope_key(market, "any")
+    if category is not None:
+        matcher.category_row(category)
     filters = MatchFilters(market=market, category=category, min_followers=min_followers,
                            max_followers=max_followers, max_rate=max_rate, include_past=include_past,
                            min_evidence=min_evidence, exclude_refused=exclude_refused)
     results: dict[str, list] = {}
     counts: dict[str, int] = {}
-    for b in dict.fromkeys(brands):
-        row = matcher.brand_row(b)
-        results[b] = matcher.match(row, filters, top)
-        counts[b] = int(matcher.candidate_mask(row, filters).sum()) if fmt == "table" else 0
+    for b, row in rows_of.items():
+        results[b] = matcher.match(row, filters, top or None)
+        counts[b] = int(matcher.candidate_mask(row, filters).sum())
     prices = _match_prices(matcher, dataset, results, category, roas)
-    if fmt == "json":
-        text = json.dumps({b: [m.to_dict() | prices[b][i] for i, m in enumerate(ms)] for b, ms in results.items()},
-                          indent=2, ensure_ascii=False)
-        emit_text(text + "\n", out_path, csv_output=False, excel=False)
-    elif fmt == "csv":
-        rows = _match_rows(results, prices)
-        emit_text(csv_text(rows, ["brand_id", "rank", "creator_id", "handle", "market", "followers", "score",
-                                  *COMPONENTS, "reasons", *PRICE_FIELDS]), out_path, csv_output=True, excel=excel)
-    elif out_path is not None:
-        import contextlib
-
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf):
-            _print_match_table(matcher, results, counts, prices)
-        emit_text(buf.getvalue(), out_path, csv_output=False, excel=False)
-    else:
-        _print_match_table(matcher, results, counts, prices)
+    left_out = sum(counts[b] - len(results[b]) for b in results)
+    export(_match_rows(results, prices), MATCH_COLUMNS, fmt, out_path=out_path, excel=excel,
+           json_value={b: [m.to_dict() | prices[b][i] | _index_fields(m.components) for i, m in enumerate(ms)]
+                       for b, ms in results.items()},
+           table=lambda: _match_table(matcher, results, counts, prices), left_out=left_out,
+           get_all="--top 0 (every candidate)")
 
 
 # --------------------------------------------------------------------------- explain
 
 
 @click.command()
-@click.option("--brand", required=True, metavar="B", help="Brand id.")
-@click.option("--creator", required=True, metavar="C", help="Creator id.")
+@brand_option()
+@creator_option
 @data_option
 @model_option
 @ranker_option
@@ -323,73 +347,83 @@ def explain(brand: str, creator: str, data_dir: Path | None, model_path: Path | 
     c = matcher.creator_row(creator)
     e = matcher.explain(b, c)
     if fmt == "json":
-        click.echo(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
+        emit_text(json_text(e.to_dict()))
         return
-    rank = f"rank {e.rank:,} of {e.n_candidates:,} candidates" if e.rank else "not a candidate"
-    click.echo(f"{e.handle or e.creator_id} ({e.creator_id}, {e.market}) for {e.brand_name} ({e.brand_id}): "
-               f"score {e.score:.3f}, {rank}")
-    for note in e.notes:
-        click.echo(f"  note: {note}")
+    rank = f"rank {e.rank:,} of {plural(e.n_candidates, 'candidate')}" if e.rank else "not a candidate"
+    lines = [f"{e.handle or e.creator_id} ({e.creator_id}, {e.market}) for {e.brand_name} ({e.brand_id}): "
+             f"score {e.score:.3f}, {rank}"]
+    lines += [f"  note: {note}" for note in e.notes]
     if e.contributions is not None:
-        click.echo("\nLearned ranker: the score is a probability; each feature's contribution to its log-odds "
-                   f"(base {e.contributions['base_value']:+.3f}):")
+        lines.append("\nLearned ranker: the score is a probability; each feature's contribution to its log-odds "
+                     f"(base {e.contributions['base_value']:+.3f}):")
         feats = sorted(((k, v) for k, v in e.contributions.items() if k != "base_value"), key=lambda kv: -abs(kv[1]))
-        for k, v in feats[:12]:
-            click.echo(f"  {v:+.3f}  {k}")
-    click.echo("\nComponents (value 0-1, weight, share of the blend score):")
+        lines += [f"  {v:+.3f}  {k}" for k, v in feats[:12]]
+    lines.append("\nComponents (signals 0-1, indices 0-100; weight; share of the blend score):")
     for comp in e.components:
-        val = _fmt(comp["value"], 3) if comp["available"] else "not available"
-        click.echo(f"  {comp['name']:<13} {val:>13}   weight {comp['weight']:.2f}   +{comp['contribution']:.3f}")
-    click.echo("\nStrongest graph paths (share of the walk score):")
+        val = _component_cell(comp["name"], comp["value"]) if comp["available"] else "not available"
+        lines.append(f"  {comp['name']:<13} {val:>13}   weight {comp['weight']:.2f}   +{comp['contribution']:.3f}")
+    lines.append("\nStrongest graph paths (share of the walk score):")
     if not e.paths:
-        click.echo("  none within 3 steps")
-    for p in e.paths:
-        click.echo(f"  {p['weight']:.2e}  " + " -> ".join(p["path"]))
-    click.echo("\nPast collaborators of the brand driving the MF score:")
+        lines.append("  none within 3 steps")
+    lines += [f"  {_share(p['weight']):>7}  " + " -> ".join(p["path"]) for p in e.paths]
+    lines.append("\nPast collaborators of the brand driving the MF score:")
     if not e.mf_drivers:
-        click.echo("  none (the brand or the creator has no collaborations in the model)")
-    for d in e.mf_drivers:
-        click.echo(f"  {d['contribution']:+.3f}  {d['handle'] or d['creator_id']} ({d['creator_id']})")
-    click.echo("\nCreator indices (market percentile):")
-    click.echo("  " + ", ".join(f"{k} {_fmt(v, 0)}" for k, v in e.indices.items()))
+        lines.append("  none (the brand or the creator has no collaborations in the model)")
+    lines += [f"  {d['contribution']:+.3f}  {d['handle'] or d['creator_id']} ({d['creator_id']})" for d in e.mf_drivers]
+    lines.append("\nCreator indices (0-100, market percentile):")
+    lines.append("  " + ", ".join(f"{k} {_fmt(v, 0)}" for k, v in e.indices.items()))
     if e.reasons:
-        click.echo("\nReasons:")
-        for r in e.reasons:
-            click.echo(f"  - {r}")
+        lines.append("\nReasons:")
+        lines += [f"  - {r}" for r in e.reasons]
+    emit_text("\n".join(lines) + "\n")
+
+
+def _share(weight: float) -> str:
+    """A path's share of the walk score as a percentage, never in scientific notation."""
+    pct = 100.0 * weight
+    return "<0.1%" if 0 < pct < 0.05 else f"{pct:.1f}%"
 
 
 # --------------------------------------------------------------------------- similar
 
 
+SIMILAR_COLUMNS = ("rank", "creator_id", "handle", "market", "followers", "score", "mf", "graph")
+
+
 @click.command()
-@click.option("--creator", required=True, metavar="C", help="Creator id to find lookalikes for.")
+@creator_option
 @data_option
 @model_option
-@click.option("--market", default=None, metavar="M|any", help="Market of the lookalikes (default: the creator's).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Number of lookalikes.")
+@market_option
+@top_option(10)
 @format_option("table", "csv", "json")
+@out_options
 def similar(creator: str, data_dir: Path | None, model_path: Path | None, market: str | None, top: int,
-            fmt: str) -> None:
-    """Lookalike creators (MF factors + graph neighbourhood), e.g. to replace one who declined."""
+            fmt: str, out_path: Path | None = None, excel: bool = False) -> None:
+    """Lookalike creators (MF factors + graph neighbourhood), e.g. to replace one who declined.
+
+    C is a creator id or handle; --market defaults to the creator's own market ('any':
+    every market); --top 0 lists every creator of that market.
+    """
     matcher = _matcher(data_dir, model_path)
     c = matcher.creator_row(creator)
-    result = matcher.similar(c, top, market)
+    creator_id = str(matcher.creator["id"][c])
+    key = matcher.scope_key(market, str(matcher.creator["market"][c]))
+    result = matcher.similar(c, top or None, key)
     rows = [s.to_dict() for s in result]
-    if fmt == "json":
-        click.echo(json.dumps({creator: rows}, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=["rank", "creator_id", "handle", "market", "followers", "score", "mf",
-                                            "graph"], lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        click.echo(f"Creators like {matcher.creator['handle'][c] or creator} ({creator}):")
+    scope = matcher.scope(key)
+    candidates = len(scope.rows) - int(scope.positions(np.array([c]))[0] >= 0)
+
+    def table() -> str:
         head = ["#", "creator", "handle", "mkt", "followers", "score", "mf", "graph"]
         cells = [[str(s.rank), s.creator_id, truncate(s.handle, 22), s.market, f"{s.followers:,}", f"{s.score:.3f}",
                   _fmt(s.mf), _fmt(s.graph)] for s in result]
-        click.echo(format_table(head, cells, ["right", "left", "left", "left", "right", "right", "right", "right"],
-                                gap=" ", rule=False))
+        return (f"Creators like {matcher.creator['handle'][c] or creator_id} ({creator_id}):\n"
+                + format_table(head, cells, ["right", "left", "left", "left", "right", "right", "right", "right"],
+                               gap=" ", rule=False))
+
+    export(rows, SIMILAR_COLUMNS, fmt, out_path=out_path, excel=excel, json_value={creator_id: rows}, table=table,
+           left_out=candidates - len(rows))
+
 
 COMMANDS = [build, match, explain, similar]

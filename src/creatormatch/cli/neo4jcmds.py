@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,12 @@ from typing import Any
 
 import click
 
-from ._common import GuardedGroup, data_option, echo_err
+from ._common import GuardedGroup
+from .options import (
+    data_option, format_option, lenient_options, model_option, out_options, source_option, target_roas_option,
+    top_option,
+)
+from .output import ProgressBar, echo_err, emit_text, export, plural
 
 __all__ = ["COMMANDS", "neo4j"]
 
@@ -68,37 +72,6 @@ def with_store(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class _Progress:
-    """One progress bar per step on stderr (only on a terminal; otherwise one line per step)."""
-
-    def __init__(self, verb: str):
-        self.verb = verb
-        self.step: str | None = None
-        self.bar: Any = None
-        self.done = 0
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        if step != self.step:
-            self.close()
-            self.step = step
-            self.done = 0
-            if self.tty:
-                self.bar = click.progressbar(length=max(total, 1), label=f"{self.verb} {step:<16}", file=sys.stderr,
-                                             show_pos=True, show_percent=False, show_eta=True, width=30)
-                self.bar.__enter__()
-            elif total:
-                echo_err(f"{self.verb} {step}: {total:,} rows")
-        if self.bar is not None:
-            self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
 # --------------------------------------------------------------------------- the group
 
 
@@ -140,9 +113,7 @@ def schema_cmd(store) -> None:
 
 @neo4j.command("load")
 @data_option
-@click.option("--lenient", is_flag=True, help="Drop bad rows (see 'creatormatch validate --lenient') and load the rest.")
-@click.option("--rejects", type=click.Path(path_type=Path), default=Path("rejects.csv"), show_default=True,
-              help="Where --lenient writes the rejected rows.")
+@lenient_options
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Rows per transaction.  [default: 5000]")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -166,7 +137,7 @@ def load_cmd(store, data_dir: Path | None, lenient: bool, rejects: Path, batch_s
     from .datacmds import load_for_cli
 
     dataset = load_for_cli(data_dir, lenient, rejects)
-    progress = _Progress("loading")
+    progress = ProgressBar("loading")
     try:
         summary = load_graph(store, dataset, batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=progress,
                              replace=replace, workers=workers or DEFAULT_WORKERS)
@@ -182,21 +153,18 @@ def load_cmd(store, data_dir: Path | None, lenient: bool, rejects: Path, batch_s
 
 @neo4j.command("push")
 @data_option
-@click.option("--source", type=click.Choice(["csv", "neo4j"]), default="csv", show_default=True,
-              help="Compute from the dataset folder (csv) or from the graph read back from Neo4j.")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Matches per brand.")
-@click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="A model saved by 'creatormatch build' (default: build one from the data).")
+@source_option
+@top_option(10)
+@model_option
 @click.option("--no-reasons", is_flag=True, help="Do not store the reasons of each match.")
-@click.option("--target-roas", "target_roas", type=float, default=None, metavar="X",
-              help="Return on the fee the fair rate written on each Creator is computed for (default 3; "
-                   "docs/pricing.md).")
+@target_roas_option(None)
 @with_store
 def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Path | None, no_reasons: bool,
              target_roas: float | None = None) -> None:
     """Write creator indices and each brand's top matches back to Neo4j.
 
-    Sets <index>_index and <index>_evidence and the fair rate of 'creatormatch pricing'
+    --top N matches per brand (0 = every candidate: many edges).  Sets <index>_index and
+    <index>_evidence and the fair rate of 'creatormatch pricing'
     (fair_rate, fair_rate_low, value_ratio, underpriced, ...) on every Creator and replaces each brand's
     (:Brand)-[:MATCH {rank, score, mf, graph, category_fit, cooperation, consistency,
     uplift, reasons, model}]->(:Creator) edges.  Each brand's old edges are deleted and
@@ -215,19 +183,20 @@ def push_cmd(store, data_dir: Path | None, source: str, top: int, model_path: Pa
         dataset = read_dataset(store)
     else:
         dataset = load_for_cli(data_dir)
-    matcher = None
-    if model_path is not None:
-        from ..recommend import Matcher
+    from ..recommend import Matcher
+    from ..recommend.cache import load_or_build
 
-        matcher = Matcher.load(model_path, dataset.fingerprint)
-    progress = _Progress("pushing")
+    matcher = Matcher.load(model_path, dataset.fingerprint) if model_path is not None else \
+        load_or_build(dataset, progress=echo_err)
+    progress = ProgressBar("pushing")
     try:
-        summary = push_results(store, dataset, top=top, matcher=matcher, reasons=not no_reasons, progress=progress,
+        summary = push_results(store, dataset, top=top or None, matcher=matcher, reasons=not no_reasons, progress=progress,
                                target_roas=target_roas)
     finally:
         progress.close()
-    click.echo(f"Pushed indices of {summary.creators:,} creators and {summary.matches:,} matches for "
-               f"{summary.brands:,} brands (top {top}, model {summary.model}) in {summary.seconds:.1f}s.")
+    click.echo(f"Pushed indices of {plural(summary.creators, 'creator')} and {plural(summary.matches, 'match', 'matches')} "
+               f"for {plural(summary.brands, 'brand')} (top {top or 'all'}, model {summary.model}) in "
+               f"{summary.seconds:.1f}s.")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -244,12 +213,12 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter (repeatable), e.g. --param brand_id=B00001.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="Output format.")
+@format_option("table", "csv", "json")
+@out_options
 @click.option("--show", is_flag=True, help="Print the query's Cypher instead of running it.")
 @connection_options
 def query_cmd(name: str | None, params: tuple[str, ...], fmt: str, show: bool, uri: str | None, user: str | None,
-              password: str | None, database: str | None) -> None:
+              password: str | None, database: str | None, out_path: Path | None = None, excel: bool = False) -> None:
     """Run the planner query NAME (without NAME: list them with their parameters).
 
     The queries live in cypher/queries/*.cypher; each file starts with a comment saying
@@ -272,7 +241,7 @@ def query_cmd(name: str | None, params: tuple[str, ...], fmt: str, show: bool, u
         return
     with _open_store(uri, user, password, database) as store:
         keys, rows = store.read_rows(query.text, **values)
-    _print_rows(keys, rows, fmt)
+    _print_rows(keys, rows, fmt, out_path, excel)
 
 
 @neo4j.command("status")
@@ -372,37 +341,28 @@ def _path_text(path: Any) -> str:
 
 
 def _cell(v: Any) -> str:
+    """A driver value in a table cell: numbers for people (``output.number``), graph objects as text."""
+    from .output import table_cell
+
     v = _value(v)
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.6g}"
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False, default=str)
-    return str(v)
+    return "" if v is None else table_cell(v)
 
 
-def _print_rows(keys: list[str], rows: list[list[Any]], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([{k: _value(v) for k, v in zip(keys, row)} for row in rows], indent=2,
-                              ensure_ascii=False, default=str))
-        return
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
+def _print_rows(keys: list[str], rows: list[list[Any]], fmt: str, out_path: Path | None = None,
+                excel: bool = False) -> None:
+    records = [{k: _value(v) for k, v in zip(keys, row)} for row in rows]
+    if fmt != "table":
+        export(records, keys, fmt, out_path=out_path, excel=excel)
         return
     if not rows:
-        click.echo("(no rows)")
+        emit_text("(no rows)\n", out_path)
         return
     from ..display import format_table
 
     cells = [[_cell(v) for v in row] for row in rows]
-    click.echo(format_table(keys, cells, max_width=60))
-    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    emit_text(format_table(keys, cells, max_width=60) + f"\n({plural(len(rows), 'row')})\n", out_path)
 
 
 COMMANDS = [neo4j]

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 import numpy as np
 
 from ..pricing.fair_rate import DEFAULT_TARGET_ROAS
-from ._common import data_option, echo_err, format_option
-from ._output import csv_text, emit_text, out_options
-
-
-def _roas_option(func):
-    return click.option("--target-roas", "target_roas", type=float, default=DEFAULT_TARGET_ROAS, show_default=True,
-                        metavar="X", help="Return the brand wants: attributed sales per unit of fee. "
-                                          "fair_rate = expected GMV per video / X.")(func)
-
-
-def _model_option(func):
-    from .matchcmds import model_option
-
-    return model_option(func)
+from .options import (
+    brand_option, category_option, data_option, effective_top, format_option, market_option, model_option,
+    out_options, target_roas_option, top_option,
+)
+from .output import echo_err, emit_text, export
 
 
 def _category_members(dataset, category: str) -> np.ndarray:
     """Creators whose primary category is ``category`` or below it (boolean per creator)."""
-    from ..indices.lookup import resolve_category
+    from ..vocabulary import Vocabulary
 
-    k = resolve_category(dataset, category)
-    parent = dataset.categories["parent_id"].astype(np.int64)
-    inside = np.zeros(len(parent), bool)
-    inside[k] = True
-    for _ in range(64):
-        grown = inside | (parent >= 0) & inside[np.maximum(parent, 0)]
-        if np.array_equal(grown, inside):
-            break
-        inside = grown
-    primary = dataset.creators["primary_category"].astype(np.int64)
-    return (primary >= 0) & inside[np.maximum(primary, 0)]
+    inside = Vocabulary.of_dataset(dataset).category_rows(category)
+    return np.isin(dataset.creators["primary_category"].astype(np.int64), inside)
 
 
 def _fmt(v, spec: str = ",.2f") -> str:
@@ -48,17 +29,16 @@ def _fmt(v, spec: str = ",.2f") -> str:
 
 @click.command()
 @data_option
-@click.option("--market", default=None, metavar="M", help="Only creators of this market (e.g. ID).")
-@click.option("--category", default=None, metavar="C", help="Only creators whose primary category is C or below it.")
+@market_option
+@category_option()
 @click.option("--underpriced", "only_underpriced", is_flag=True,
               help="Only creators whose fair rate, even at its low bound, is above their asked rate.")
-@_roas_option
-@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Show the first N creators, best value for money first (0 = all).")
+@target_roas_option(DEFAULT_TARGET_ROAS)
+@top_option(None)
 @format_option("table", "csv", "json")
 @out_options
 def pricing(data_dir: Path | None, market: str | None, category: str | None, only_underpriced: bool,
-            target_roas: float, top: int, fmt: str, out_path: Path | None, excel: bool) -> None:
+            target_roas: float, top: int | None, fmt: str, out_path: Path | None, excel: bool) -> None:
     """Expected GMV per shoppable video, fair rate and value for money of every creator.
 
     expected_gmv_per_video is learnt from the creator's own delivered sales (shoppable
@@ -66,26 +46,26 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
     market and category; low/high bound an 80% interval.  fair_rate = expected GMV / X
     (--target-roas); value_ratio = fair_rate / rate_per_video; underpriced = the low
     bound of the fair rate is above the asked rate.  Empty cells: not available.
-    Formulas: docs/pricing.md.
+    Best value for money first; --category keeps creators whose primary category is C or
+    below it.  Formulas: docs/pricing.md.
     """
-    from ..indices.lookup import resolve_market
     from ..pricing import PRICING_COLUMNS
     from ..pricing.fair_rate import check_target_roas
+    from ..vocabulary import Vocabulary
     from .datacmds import load_for_cli
     from .scores import price_book
 
     check_target_roas(target_roas)
     dataset = load_for_cli(data_dir)
-    m = resolve_market(dataset, market) if market else None
+    m = Vocabulary.of_dataset(dataset).market(market, allow_any=True) if market else None
     members = _category_members(dataset, category) if category else None
     book = price_book(dataset)
-    rows, fair = book.select(market=m, category_members=members, underpriced=only_underpriced,
-                             target_roas=target_roas, top=top or None)
-    records = book.rows(rows, fair)
-    if fmt == "json":
-        emit_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", out_path, csv_output=False, excel=False)
-    elif fmt == "csv":
-        emit_text(csv_text(records, PRICING_COLUMNS), out_path, csv_output=True, excel=excel)
+    rows, fair = book.select(market=None if m == "any" else m, category_members=members,
+                             underpriced=only_underpriced, target_roas=target_roas, top=None)
+    n = effective_top(top, fmt)
+    records = book.rows(rows[:n] if n else rows, fair)
+    if fmt != "table":
+        export(records, PRICING_COLUMNS, fmt, out_path=out_path, excel=excel, left_out=len(rows) - len(records))
     else:
         lines = [f"{'creator':<10} {'handle':<20} {'mkt':<3} {'followers':>10} {'rate':>9} {'exp. GMV':>10} "
                  f"{'80% interval':>21} {'fair rate':>10} {'value':>6} {'under':>5} {'videos':>6}"]
@@ -98,29 +78,29 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
                          f"{r['evidence_videos']:>6}")
         if not records:
             lines.append("  no creator matches")
+        if len(records) < len(rows):
+            lines.append(f"({len(records):,} of {len(rows):,} creators; --top 0 for all)")
         lines.append(f"fair rate at a target return of {fair.target_roas:g}x; formulas: docs/pricing.md")
-        emit_text("\n".join(lines) + "\n", out_path, csv_output=False, excel=False)
+        emit_text("\n".join(lines) + "\n", out_path)
     if not records:
         echo_err("No creator matches the filters.")
 
 
 
 @click.command()
-@click.option("--brand", "brands", multiple=True, required=True, metavar="B",
-              help="Brand id to plan for (repeat for several brands).")
+@brand_option(multiple=True)
 @click.option("--budget", type=float, required=True, metavar="X",
               help="Budget of each brand for creator fees (rate_per_video x videos); never exceeded.")
 @click.option("--max-videos-per-creator", "max_videos", type=int, default=3, show_default=True, metavar="N",
               help="At most N videos from one creator for one brand.")
 @click.option("--max-brands-per-creator", "max_brands", type=int, default=1, show_default=True, metavar="K",
               help="A creator is planned for at most K of the brands.")
-@click.option("--category", default=None, metavar="C",
-              help="Only creators with content in category C; their value is priced for C.")
+@category_option()
 @click.option("--candidates", type=int, default=None, metavar="N",
               help="Best-ranked creators per brand the plan chooses from (default 100).")
-@_roas_option
+@target_roas_option(DEFAULT_TARGET_ROAS)
 @data_option
-@_model_option
+@model_option
 @format_option("table", "csv", "json")
 @out_options
 def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: int, category: str | None,
@@ -145,20 +125,19 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
     from .scores import price_book
 
     if not np.isfinite(budget) or budget < 0:
-        raise UsageError(f"--budget must be a number of at least 0 (got {budget:g})")
+        raise UsageError(f"{{option}} must be a number of at least 0 (got {budget:g})", option="budget")
     if max_videos < 1:
-        raise UsageError("--max-videos-per-creator must be at least 1")
+        raise UsageError("{option} must be at least 1", option="max_videos")
     if max_brands < 1:
-        raise UsageError("--max-brands-per-creator must be at least 1")
+        raise UsageError("{option} must be at least 1", option="max_brands")
     if candidates is not None and candidates < 1:
-        raise UsageError("--candidates must be at least 1")
+        raise UsageError("{option} must be at least 1", option="candidates")
     check_target_roas(target_roas)
     dataset = load_source(data_dir, "csv")
     matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
-    for b in brands:
-        matcher.brand_row(b)
+    brand_ids = list(dict.fromkeys(str(matcher.brand["id"][matcher.brand_row(b)]) for b in brands))
     book = matcher.model.prices if matcher.model.prices is not None else price_book(dataset)
-    result = plan_campaigns(matcher, book, acceptance_history(dataset), list(brands),
+    result = plan_campaigns(matcher, book, acceptance_history(dataset), brand_ids,
                             budget, max_videos=max_videos, max_brands=max_brands, category=category,
                             candidates=candidates or CANDIDATES, target_roas=target_roas)
     s = result.summary()
@@ -166,12 +145,8 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
             f"planned alone {s['expected_gmv_planned_alone']:,.2f} (the sharing constraint costs "
             f"{s['cost_of_sharing_constraint']:,.2f}); exposure Gini {s['exposure_gini_chosen']:.3f} among the chosen, "
             f"{s['exposure_gini_candidates']:.3f} over all candidates; solver {s['solver']}, gap {s['optimality_gap']:.2%}")
-    if fmt == "json":
-        emit_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", out_path, csv_output=False,
-                  excel=False)
-        echo_err(note)
-    elif fmt == "csv":
-        emit_text(csv_text(result.rows(), PLAN_COLUMNS), out_path, csv_output=True, excel=excel)
+    if fmt != "table":
+        export(result.rows(), PLAN_COLUMNS, fmt, out_path=out_path, excel=excel, json_value=result.to_json())
         echo_err(note)
     else:
         lines = []
@@ -181,12 +156,13 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
             if not entry["creators"]:
                 lines.append("  no creator fits the budget")
             for c in entry["creators"]:
-                lines.append(f"  {c['creator_id']:<10} {c['videos']} video(s)  cost {c['cost']:>10,.2f}  "
+                videos = f"{c['videos']} video{'s' if c['videos'] != 1 else ' '}"
+                lines.append(f"  {c['creator_id']:<10} {videos}  cost {c['cost']:>10,.2f}  "
                              f"p_accept {c['p_accept']:.2f}  expected GMV {c['expected_gmv']:>11,.2f}")
                 lines.extend(f"      - {r}" for r in c["reasons"][1:3])
             lines.append("")
         lines.append(note)
-        emit_text("\n".join(lines) + "\n", out_path, csv_output=False, excel=False)
+        emit_text("\n".join(lines) + "\n", out_path)
 
 
 COMMANDS = [pricing, plan]

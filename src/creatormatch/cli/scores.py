@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..display import format_table
-from ..indices.lookup import resolve_category, resolve_creator, resolve_market
-from ..indices.table import (
-    INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows, unavailable_notes,
-)
-from ._common import data_option, echo_err, format_option
+from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows, unavailable_notes
 from .datacmds import load_for_cli
+from .options import (
+    category_option, data_option, effective_top, format_option, market_option, out_options, top_option,
+)
+from .output import echo_err, emit_text, export, format_rows, json_text
 
 
 def compute_indices(dataset):
@@ -34,119 +29,110 @@ def price_book(dataset):
 
     return cached_price_book(dataset, say=echo_err)
 
+#: Short table titles; the CSV/JSON columns keep their full names.
 _SHORT = {
-    "creator_id": "creator", "handle": "handle", "market": "mkt", "followers": "followers",
-    "cooperation_index": "coop", "consistency_index": "consist", "diligence_index": "dilig",
-    "content_volume": "volume", "content_success": "success", "sales_uplift": "uplift",
-    "top_category": "top category", "top_category_influence": "infl",
+    "creator_id": "creator", "market": "mkt", "cooperation_index": "coop", "consistency_index": "consist",
+    "diligence_index": "dilig", "content_volume_index": "volume", "content_success_index": "success",
+    "sales_uplift_index": "uplift", "top_category": "top category", "top_category_influence": "infl",
     "evidence_collaborations": "n_collab", "evidence_videos": "n_video",
 }
+#: The table shows each index once, by its ``<index>_index`` name.
+_TABLE_COLUMNS = tuple(c for c in SCORE_COLUMNS if c not in ("content_volume", "content_success", "sales_uplift"))
+_TABLE_COLUMNS = _TABLE_COLUMNS[:7] + _TABLE_COLUMNS[-3:] + _TABLE_COLUMNS[7:-3]
 
 
 @click.command()
 @data_option
-@click.option("--market", "market", default=None, metavar="M", help="Only creators of this market (e.g. ID).")
-@click.option("--category", "category", default=None, metavar="C",
-              help="Only creators active in this category (id or name).")
-@click.option("--top", "top", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Show the first N creators (0 = all).")
+@market_option
+@category_option()
+@top_option(None)
 @click.option("--sort", "sort", type=click.Choice(SORT_KEYS), default="cooperation", show_default=True,
               help="Order by this index, highest first ('influence': in --category, else the top category).")
 @format_option("table", "csv", "json")
-def scores(data_dir: Path | None, market: str | None, category: str | None, top: int, sort: str, fmt: str) -> None:
+@out_options
+def scores(data_dir: Path | None, market: str | None, category: str | None, top: int | None, sort: str, fmt: str,
+           out_path: Path | None = None, excel: bool = False) -> None:
     """Creator indices, 0-100 within each creator's market.
 
-    Index columns are percentiles among the creators of the same market; an empty cell
-    (null in JSON) means not available -- never 0 or 50; the reason is printed (in JSON:
-    "not_available" of each row).  The evidence columns count the
-    invitations with an outcome and the videos behind the values.  Formulas: docs/indices.md.
+    Index columns (<index>_index) are percentiles among the creators of the same market;
+    an empty cell (null in JSON) means not available -- never 0 or 50; the reason is
+    printed (in JSON: "not_available" of each row).  CSV/JSON also keep the first names
+    of three columns (content_volume, content_success, sales_uplift).  The evidence
+    columns count the invitations with an outcome and the videos behind the values.
+    --category keeps creators active in C or a category below it.  Formulas: docs/indices.md.
     """
+    from ..vocabulary import Vocabulary
+
     dataset = load_for_cli(data_dir)
-    m = resolve_market(dataset, market) if market else None
-    c = resolve_category(dataset, category) if category else None
+    vocabulary = Vocabulary.of_dataset(dataset)
+    m = vocabulary.market(market, allow_any=True) if market else None
+    c = vocabulary.category_rows(category) if category else None
     indices = compute_indices(dataset)
-    rows = score_rows(dataset, indices, market=m, category=c, sort=sort, top=top or None)
+    rows = score_rows(dataset, indices, market=None if m == "any" else m, category=c, sort=sort)
+    n = effective_top(top, fmt)
+    shown = rows[:n] if n else rows
     if fmt == "table":  # JSON rows carry the reasons in "not_available"; CSV stays one table
         for note in unavailable_notes(indices):
-            click.echo(f"Note: {note}", err=True)
-    _emit(rows, SCORE_COLUMNS, fmt)
+            echo_err(f"Note: {note}")
+    export(shown, SCORE_COLUMNS, fmt, out_path=out_path, excel=excel, left_out=len(rows) - len(shown),
+           table=lambda: _table(shown, _TABLE_COLUMNS, len(rows)))
 
 
 @click.command()
-@click.argument("creator_id")
+@click.argument("creator_id", metavar="CREATOR")
 @data_option
-@format_option("text", "json", default="text")
+@format_option("table", "text", "json")
 def scorecard(creator_id: str, data_dir: Path | None, fmt: str) -> None:
     """A creator's indices in plain words: the inputs behind each, the percentile among
     peers in the market, and what would raise it.
 
-    CREATOR_ID is a creator_id or a handle.
+    CREATOR is a creator_id or a handle, any case.  --format text is the old name of table.
     """
-    dataset = load_for_cli(data_dir)
-    row = resolve_creator(dataset, creator_id)
-    from ..indices import scorecard as build_scorecard
-
     from ..cache.indexstore import cached_creator_tables
+    from ..indices import scorecard as build_scorecard
+    from ..vocabulary import Vocabulary
 
+    dataset = load_for_cli(data_dir)
+    row = Vocabulary.of_dataset(dataset).creator(creator_id)
     tables = cached_creator_tables(dataset, say=echo_err)   # indices and price book, one read
     card = build_scorecard(dataset, tables.indices, row, prices=tables.prices)
-    if fmt == "json":
-        click.echo(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(card.render())
+    emit_text(json_text(card.to_dict()) if fmt == "json" else card.render().rstrip("\n") + "\n")
 
 
 @click.command()
-@click.option("--category", "category", required=True, metavar="C", help="Category id or name.")
+@category_option(required=True)
 @data_option
-@click.option("--market", "market", default=None, metavar="M", help="Only creators of this market.")
-@click.option("--top", "top", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Show the first N creators (0 = all).")
+@market_option
+@top_option(None)
 @format_option("table", "csv", "json")
-def influencers(category: str, data_dir: Path | None, market: str | None, top: int, fmt: str) -> None:
+@out_options
+def influencers(category: str, data_dir: Path | None, market: str | None, top: int | None, fmt: str,
+                out_path: Path | None = None, excel: bool = False) -> None:
     """Category leaders by influence: reach, engagement and sales in the category and
     centrality in its slice of the brand-creator graph.
 
-    'influence' is 0-100 among creators active in the category and the same market.
+    C covers the categories below it: each creator is listed once, in the category of C's
+    subtree where it is most influential (the 'category' column).  'influence' is 0-100
+    among creators active in that category and the same market.
     """
+    from ..vocabulary import Vocabulary
+
     dataset = load_for_cli(data_dir)
-    c = resolve_category(dataset, category)
-    m = resolve_market(dataset, market) if market else None
-    rows = influencer_rows(dataset, compute_indices(dataset), c, market=m, top=top or None)
-    _emit(rows, INFLUENCER_COLUMNS, fmt)
+    vocabulary = Vocabulary.of_dataset(dataset)
+    c = vocabulary.category_rows(category)
+    m = vocabulary.market(market, allow_any=True) if market else None
+    rows = influencer_rows(dataset, compute_indices(dataset), c, market=None if m == "any" else m, top=None)
+    n = effective_top(top, fmt)
+    shown = rows[:n] if n else rows
+    export(shown, INFLUENCER_COLUMNS, fmt, out_path=out_path, excel=excel, left_out=len(rows) - len(shown),
+           table=lambda: _table(shown, INFLUENCER_COLUMNS, len(rows)))
 
 
-def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row[c] is None else row[c] for c in columns])
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        click.echo(_table(rows, columns))
-
-
-def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    if not rows:
-        return "No creators match."
-    heads = [_SHORT.get(c, c) for c in columns]
-    cells = [[_cell(row[c]) for c in columns] for row in rows]
-    numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in columns]
-    return format_table(heads, cells, ["right" if num else "left" for num in numeric])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
-    if isinstance(value, int):
-        return f"{value:,}" if value >= 10_000 else str(value)
-    return str(value)
+def _table(rows: list[dict], columns: tuple[str, ...], total: int) -> str:
+    text = format_rows(rows, columns, _SHORT, empty="No creators match.")
+    if len(rows) < total:
+        text += f"\n({len(rows):,} of {total:,} creators; --top 0 for all)"
+    return text
 
 
 COMMANDS = [scores, scorecard, influencers]

@@ -1,4 +1,5 @@
-"""Dataset contract v1, the strict loader and the synthetic market generator."""
+"""Dataset contract v1, the strict loader, market codes and catalog lists (the synthetic market
+generator is in ``creatormatch.synthetic``)."""
 
 from .contract import CONTRACT_VERSION, FILES, POSITIVE_STATUSES, STATUSES, spec
 from .dataset import MISSING_INT, Dataset, Table

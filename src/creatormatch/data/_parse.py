@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .contract import STATUSES
+from .markets import is_market, replace_aliases
 
 _STATUS_SORTED = np.array(sorted(STATUSES))
 _STATUS_CODE = np.array([STATUSES.index(s) for s in sorted(STATUSES)], dtype=np.int8)
@@ -159,9 +160,9 @@ def parse_status(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def parse_market(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ISO 3166-1 alpha-2 codes (two ASCII letters); lower case is accepted and upper-cased."""
+    """ISO 3166-1 alpha-2 codes (``data.markets``); lower case is accepted and upper-cased,
+    a known alias (``UK``) becomes its ISO code (``GB``; the loader warns)."""
     upper = np.char.upper(cells).astype("U2")
-    codes = upper.view(np.uint32).reshape(-1, 2) if len(cells) else np.zeros((0, 2), np.uint32)
-    letters = ((codes >= ord("A")) & (codes <= ord("Z"))).all(axis=1)
-    ok = (np.char.str_len(cells) == 2) & letters
+    ok = (np.char.str_len(cells) == 2) & is_market(upper)
+    upper, _ = replace_aliases(upper)
     return np.where(ok, upper, ""), ~ok & (cells != "")

@@ -70,8 +70,24 @@ class Table:
 
 
 @dataclass
+class LoadReport:
+    """What a load read, kept and rejected, per file (``Dataset.report``)."""
+
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rows_rejected: dict[str, int] = field(default_factory=dict)
+    #: where a lenient load wrote the rejected rows (None: nothing was rejected)
+    rejects_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Dataset:
-    """A validated dataset.  Required tables are always present; optional ones may be ``None``."""
+    """A validated dataset.  Required tables are always present; optional ones may be ``None``.
+
+    ``report`` says what the load read, kept and rejected; a dataset built another way (a
+    cached copy, the Neo4j graph, a time slice) gets one saying every row was read and kept.
+    """
 
     root: Path
     tables: dict[str, Table]
@@ -80,6 +96,16 @@ class Dataset:
     #: Optional files that were absent but referenced: the loader built a key-only table of
     #: the referenced ids (other columns empty) so ``ref`` columns still resolve.
     derived: frozenset[str] = frozenset()
+    report: LoadReport = field(default_factory=LoadReport)
+
+    def __post_init__(self) -> None:
+        if not self.report.rows_read:
+            rows = {name: len(t) for name, t in self.tables.items() if name not in self.derived}
+            self.report.rows_read.update(rows)
+            self.report.rows_loaded.update(rows)
+            self.report.rows_rejected.update({name: 0 for name in rows})
+        if not self.report.warnings and self.warnings:
+            self.report.warnings.extend(self.warnings)
 
     @property
     def creators(self) -> Table:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +30,14 @@ import numpy as np
 from ..errors import DataError, Problem, UsageError
 from . import _arrowread, _parse
 from ._csvread import FileUnreadable, RawChunk, check_encoding, iter_chunks, raw_records, read_header
+from . import contract
 from .contract import FILES, Column, FileSpec
-from .dataset import MISSING_INT, Dataset, Table
+from .dataset import MISSING_INT, Dataset, LoadReport, Table
+from .markets import ALIASES
+from ..progress import RowProgress as Progress
 
 __all__ = ["load_dataset", "LoadReport"]
 
-Progress = Callable[[str, int], None]
 _EMPTY = "required value is empty"
 #: Longest cell accepted per column kind, in characters (numpy string columns are as wide
 #: as their widest cell, so this bounds memory: 1M handles take at most 1M x 4 x 500 bytes).
@@ -56,19 +58,9 @@ _WHAT = {
     "date": "not an ISO date (YYYY-MM-DD)",
     "datetime": "not an ISO datetime (YYYY-MM-DDTHH:MM:SS)",
     "status": "unknown status; expected one of invited, accepted, declined, expired, completed, cancelled",
-    "market": "not an ISO 3166-1 alpha-2 market code (e.g. ID, GB, US)",
+    "market": "not an ISO 3166-1 alpha-2 market code (e.g. ID, GB, US; UK is read as GB)",
 }
 
-
-@dataclass
-class LoadReport:
-    """What a load read, kept and rejected, per file."""
-
-    rows_read: dict[str, int] = field(default_factory=dict)
-    rows_loaded: dict[str, int] = field(default_factory=dict)
-    rows_rejected: dict[str, int] = field(default_factory=dict)
-    rejects_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -121,7 +113,7 @@ def load_dataset(root: str | Path, *, lenient: bool = False, rejects_path: str |
 
     Returns
     -------
-    Dataset, with ``dataset.report`` (a ``LoadReport``) attached.
+    Dataset, whose ``report`` (a ``LoadReport``) says what was read, kept and rejected.
 
     Raises
     ------
@@ -175,13 +167,22 @@ def load_dataset(root: str | Path, *, lenient: bool = False, rejects_path: str |
     if total and not lenient:
         problems, more = _render(states)
         raise DataError(problems, more, summary=(
-            f"{root}: {total} problem(s) found; the dataset was not loaded "
-            "(fix them, or use --lenient to drop the bad rows):"))
+            f"{root}: {total} problem{'s' if total != 1 else ''} found; the dataset was not loaded (fix "
+            f"{'them' if total != 1 else 'it'}):"),
+            hint=("lenient", "Or use {option} to drop the bad rows and load the rest."))
     if total:
         report.rejects_path = _write_rejects(states, Path(rejects_path or "rejects.csv"))
+        emptied = [name for name in report.rows_read
+                   if contract.spec(name).required and report.rows_read[name] and not report.rows_loaded[name]]
+        if emptied:
+            problems, more = _render({name: states[name] for name in emptied})
+            whole = " and of ".join(f"{name}.csv ({report.rows_read[name]:,} of {report.rows_read[name]:,})"
+                                    for name in emptied)
+            raise DataError(problems, more, summary=(
+                f"{root}: every row of {whole} was rejected, so nothing can be loaded; every rejected row and its "
+                f"reasons: {report.rejects_path}. The first problems:"))
     dataset = Dataset(root=root, tables=tables, fingerprint=digest.hexdigest()[:16],
-                      warnings=report.warnings, derived=frozenset(derived))
-    dataset.report = report  # type: ignore[attr-defined]
+                      warnings=report.warnings, derived=frozenset(derived), report=report)
     return dataset
 
 
@@ -215,6 +216,7 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     unsplit: list[tuple[int, str]] = []
     unsplit_keys: list[str] = []
     key_at = wanted[spec_.key]
+    aliased: dict[str, list[int]] = {}
     offset = 0
     limits = {c.name: MAX_CHARS[c.kind] for c in spec_.columns}
     chunks: Iterable[RawChunk] | None = None
@@ -249,6 +251,8 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
             if raw is None:
                 raw = np.full(n, "", dtype="U1")
             values, problems = _parse_column(col, raw)
+            if col.kind == "market":
+                _note_aliases(aliased, np.char.upper(np.char.strip(raw)), chunk.line)
             if col.name in chunk.too_long:
                 rows, lengths = chunk.too_long[col.name]
                 problems = [(r[~np.isin(r, rows)], m) for r, m in problems]
@@ -269,15 +273,32 @@ def _read_file(spec_: FileSpec, path: Path, digest: "hashlib._Hash", report: Loa
     line = np.concatenate(lines) if lines else np.zeros(0, np.int64)
     state = _FileState(spec_, path, columns, line, bad=np.zeros(len(line), bool), unsplit=unsplit,
                        unsplit_keys=unsplit_keys)
+    for alias, (count, first) in sorted(aliased.items()):
+        report.warnings.append(f"{path.name}:{first}: market '{alias}' read as '{ALIASES[alias]}' (the ISO 3166-1 "
+                               f"code) on {count:,} row{'s' if count != 1 else ''}")
     for f in found:
         state.flag(f.rows, f.column, f.message, f.values)
     return state
 
 
+def _note_aliases(aliased: dict[str, list[int]], cells: np.ndarray, lines: np.ndarray) -> None:
+    """Count the market aliases (``UK``) among ``cells``, with the first line of each."""
+    for alias in ALIASES:
+        at = np.flatnonzero(cells == alias)
+        if len(at):
+            entry = aliased.setdefault(alias, [0, int(lines[at[0]])])
+            entry[0] += len(at)
+
+
 def _case_hint(name: str, header: list[str]) -> str:
+    """Why a required column may look missing: its case, or another delimiter than a comma."""
     for h in header:
         if h.lower() == name.lower():
             return f" (found '{h}': column names are case-sensitive)"
+    for sep, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if any(sep in h for h in header) and any(name in h.split(sep) for h in header):
+            return (f" (the header looks separated by {what}, not commas: contract-v1 files are comma-separated; "
+                    "save the file as CSV with commas)")
     return ""
 
 

@@ -12,6 +12,11 @@ status in the file.  For a leak-free evaluation, ``evaluate`` additionally blank
 outcome fields of collaborations that were still open at ``when`` (see
 ``censor_outcomes``).  References into filtered tables are renumbered; a reference to a
 row that is cut away becomes -1.
+
+Memory: a table whose kept rows are its first rows (files in time order, as generated
+data and most exports are) is cut as read-only views of the original columns, not copied;
+``censor_outcomes`` copies only the six outcome columns it rewrites.  At 1M creators a
+training cut therefore costs the rewritten columns, not a second copy of the data.
 """
 
 from __future__ import annotations
@@ -31,6 +36,20 @@ def _renumber(keep: np.ndarray) -> np.ndarray:
     return new
 
 
+def _take(table: Table, keep: np.ndarray) -> Table:
+    """``table.take(keep)``; read-only views when ``keep`` is a prefix (nothing copied)."""
+    n = int(keep.sum())
+    if keep[:n].all():
+        cols = {}
+        for k, v in table.columns.items():
+            view = v[:n]
+            if isinstance(view, np.ndarray):
+                view.flags.writeable = False
+            cols[k] = view
+        return Table(table.name, cols, table.line[:n])
+    return table.take(keep)
+
+
 def _remap(refs: np.ndarray, new_pos: np.ndarray) -> np.ndarray:
     return np.where(refs >= 0, new_pos[np.maximum(refs, 0)], -1).astype(refs.dtype)
 
@@ -44,18 +63,18 @@ def restrict_before(dataset: Dataset, when: np.datetime64 | str) -> Dataset:
     if campaigns is not None and dataset.has("campaigns"):
         keep = campaigns["start_date"] < cut
         new_campaign = _renumber(keep)
-        tables["campaigns"] = campaigns.take(keep)
+        tables["campaigns"] = _take(campaigns, keep)
     collab = dataset.collaborations
     keep_c = collab["invited_at"] < cut
     new_collab = _renumber(keep_c)
-    collab_t = collab.take(keep_c)
+    collab_t = _take(collab, keep_c)
     if new_campaign is not None:
         collab_t.columns["campaign_id"] = _remap(collab_t["campaign_id"], new_campaign)
     tables["collaborations"] = collab_t
     videos = dataset.videos
     if videos is not None:
         keep_v = videos["posted_at"] < cut
-        vt = videos.take(keep_v)
+        vt = _take(videos, keep_v)
         vt.columns["collaboration_id"] = _remap(vt["collaboration_id"], new_collab)
         tables["videos"] = vt
     return Dataset(root=dataset.root, tables=tables,
@@ -74,7 +93,9 @@ def censor_outcomes(dataset: Dataset, when: np.datetime64 | str) -> Dataset:
     """
     cut = np.datetime64(when, "s")
     collab = dataset.collaborations
-    cols = {k: v.copy() for k, v in collab.columns.items()}
+    cols = dict(collab.columns)        # shared, except the outcome columns rewritten below
+    for k in ("status", "responded_at", "delivered_at", "deliverables_delivered", "gmv", "rating"):
+        cols[k] = np.array(cols[k], copy=True)
     late_reply = ~np.isnat(cols["responded_at"]) & (cols["responded_at"] >= cut)
     cols["status"][late_reply] = _OPEN[0]
     cols["responded_at"][late_reply] = np.datetime64("NaT")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..data.dataset import Dataset
 from . import metrics as M
 from .baselines import Recommender
 from .protocol import TemporalSplit
+from ..progress import Say as Progress
 
 __all__ = ["ModelScores", "Evaluation", "score_split", "category_mask", "BATCH_CELLS", "ACCURACY"]
 
@@ -32,7 +33,6 @@ ACCURACY: tuple[str, ...] = ("ndcg", "recall", "precision", "map", "mrr")
 #: Beyond-accuracy metrics at each k.
 BEYOND: tuple[str, ...] = ("coverage", "gini", "longtail")
 
-Progress = Callable[[str], None]
 
 
 @dataclass

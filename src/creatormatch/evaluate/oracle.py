@@ -1,7 +1,7 @@
 """The oracle: rank creators by the generator's true probability that the pair becomes positive.
 
 A market made by ``creatormatch generate`` carries ``truth.npz``
-(``creatormatch.data.truth``) with everything that decided its collaborations.  A test
+(``creatormatch.synthetic.truth``) with everything that decided its collaborations.  A test
 pair needs two things: the brand invites the creator (the generator picks invitees by
 campaign category, followers, market and chance -- never by affinity) and the creator
 accepts and does not cancel (decided by the hidden affinity, cooperation and
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..data.truth import Truth, load_truth
+from ..synthetic.truth import Truth, load_truth
 from ..errors import DataError, Problem
 
 __all__ = ["OracleRecommender", "load_oracle", "oracle_ratio"]

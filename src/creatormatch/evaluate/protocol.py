@@ -73,9 +73,9 @@ def parse_split_date(text: str) -> np.datetime64:
     try:
         value = np.datetime64(text, "s")
     except (TypeError, ValueError):
-        raise UsageError(f"--split-date must be an ISO date like 2025-06-01 (got {text!r})") from None
+        raise UsageError(f"{{option}} must be an ISO date like 2025-06-01 (got {text!r})", option="split_date") from None
     if np.isnat(value):
-        raise UsageError(f"--split-date must be an ISO date like 2025-06-01 (got {text!r})")
+        raise UsageError(f"{{option}} must be an ISO date like 2025-06-01 (got {text!r})", option="split_date")
     return value
 
 
@@ -197,7 +197,7 @@ def temporal_split(dataset: Dataset, split_date: np.datetime64 | str | None = No
     if len(brands) == 0:
         raise UsageError(
             f"no brand gained a new in-market collaborator on or after {str(when)[:10]}; "
-            "choose an earlier --split-date")
+            "choose an earlier {option}", option="split_date")
     cold = np.diff(train_pos.indptr)[brands] == 0
     return TemporalSplit(split_date=when, train=train, train_positives=train_pos, test_positives=test,
                          brands=brands, cold=cold, brand_market=brand_market, creator_market=creator_market,

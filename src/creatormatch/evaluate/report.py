@@ -208,7 +208,8 @@ def render_markdown(evaluation: Evaluation) -> str:
                        f"{_fmt(m.get('cold_auc'))} |")
         out.append("")
         if data["n_cold_brands"] < 10:
-            out.append(f"Only {data['n_cold_brands']} cold-start brand(s): read these figures as anecdotes.")
+            n = data["n_cold_brands"]
+            out.append(f"Only {n} cold-start brand{'s' if n != 1 else ''}: read these figures as anecdotes.")
             out.append("")
     out.extend(_ranker_section(evaluation, data))
     out.append("## Ranking quality against k")

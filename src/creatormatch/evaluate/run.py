@@ -17,7 +17,7 @@ training period is all of it) and returns the tuned ``MatchParams`` for the arti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from .protocol import temporal_split
 from .significance import paired_tests
 from .tuning import BlendTuning, CONTENT_COMPONENTS, TuningResult, tune_baseline, tune_blend, validation_splits
 from .uncertainty import MIN_VALIDATION_BRANDS, THIN_DATA_WARNING, thin_data
+from ..progress import Say as Progress
 
 __all__ = ["MODEL_NAMES", "run_evaluation", "tune_model", "TunedModel", "parse_models"]
 
@@ -49,7 +50,6 @@ MODEL_NAMES: tuple[str, ...] = (
 )
 _NEEDS_TUNING = {"itemknn", "als", "bpr", "graph", "content", "blend_tuned"}
 
-Progress = Callable[[str], None]
 
 
 def parse_models(text: str | Sequence[str] | None) -> list[str]:
@@ -124,7 +124,7 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     say = progress or (lambda _m: None)
     ks = tuple(sorted(set(int(k) for k in ks)))
     if not ks or min(ks) < 1:
-        raise UsageError("--k must be a positive whole number")
+        raise UsageError("{option} must be a positive whole number", option="ks")
     names = parse_models(list(models) if models is not None else None)
     explicit_oracle = "oracle" in names
     names = [n for n in names if n != "oracle"]
@@ -309,5 +309,6 @@ def tune_model(dataset: Dataset, *, k: int = 10, progress: Progress | None = Non
                          f"{MIN_VALIDATION_BRANDS} needed); the default settings stay")
     say = progress or (lambda _m: None)
     say("validation cuts: " + ", ".join(f"{v.split_label} ({len(v.brands)} brands)" for v in vals))
-    tuning = tune_blend(vals, k, MatcherPool(), say)
+    # what match will use: only the rule under which a good record always beats no record
+    tuning = tune_blend(vals, k, MatcherPool(), say, missing_options=("neutral",))
     return TunedModel(tuning.params, tuning)

@@ -43,13 +43,13 @@ from .baselines import FactorRecommender, ItemKNNRecommender, MatcherPool, Recom
 from .experiment import score_split
 from .metrics import ndcg_at_k
 from .protocol import TemporalSplit, temporal_split
+from ..progress import Say as Progress
 
 __all__ = [
     "TuningResult", "BlendTuning", "validation_splits", "grid_search", "tune_baseline", "tune_weights", "tune_graph",
     "tune_blend", "GRIDS", "CONTENT_COMPONENTS", "GRID_STEPS",
 ]
 
-Progress = Callable[[str], None]
 
 GRIDS: dict[str, dict[str, list[Any]]] = {
     "als": {"factors": [16, 32, 64], "regularization": [0.01, 0.1, 1.0], "alpha": [1.0, 5.0, 20.0]},
@@ -103,7 +103,7 @@ def validation_splits(train: Dataset, quantiles: Sequence[float] = VALIDATION_QU
             out.append(val)
     if not out:
         raise UsageError(f"cannot carve a validation period from the data before {before}"
-                         f"{': ' + problem if problem else ''}; choose a later --split-date")
+                         f"{': ' + problem if problem else ''}; choose a later {{option}}", option="split_date")
     return out
 
 
@@ -295,11 +295,14 @@ class BlendTuning:
 
 
 def tune_blend(vals: Sequence[TemporalSplit], k: int = 10, pool: MatcherPool | None = None,
-               progress: Progress | None = None, baselines: dict[str, TuningResult] | None = None) -> BlendTuning:
+               progress: Progress | None = None, baselines: dict[str, TuningResult] | None = None,
+               missing_options: Sequence[str] = ("renormalise", "neutral")) -> BlendTuning:
     """Tune the engine-backed models on ``val`` (see the module docstring).
 
     ``baselines`` may carry already tuned ``als``/``bpr`` results (they are reused for the
-    blend's MF part); missing ones are tuned here.
+    blend's MF part); missing ones are tuned here.  ``missing_options``: the missing-value
+    rules tried (``evaluate``'s baselines try both; ``tune``, whose weights ``match`` uses,
+    only "neutral", under which no record never outranks a good one).
     """
     from ..recommend.params import COMPONENTS, MatchParams
 
@@ -314,9 +317,9 @@ def tune_blend(vals: Sequence[TemporalSplit], k: int = 10, pool: MatcherPool | N
     results["graph"] = graph
     base = replace(base, **graph.params)
     matchers = [pool.get(val.train, base) for val in vals]
-    content = tune_weights(matchers, vals, CONTENT_COMPONENTS, k, progress=progress, name="content")
+    content = tune_weights(matchers, vals, CONTENT_COMPONENTS, k, missing_options, progress=progress, name="content")
     results["content"] = content
-    blend = tune_weights(matchers, vals, COMPONENTS, k, progress=progress, name="blend_tuned",
+    blend = tune_weights(matchers, vals, COMPONENTS, k, missing_options, progress=progress, name="blend_tuned",
                          starts=[(content.params["weights"], content.params["missing"])])
     blend.params = blend.params | {"mf_model": mf_name} | results[mf_name].params | graph.params
     results["blend_tuned"] = blend

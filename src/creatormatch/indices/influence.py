@@ -90,7 +90,7 @@ def category_influence(dataset: Dataset, prepared: Prepared | None = None) -> Ca
         (v_key, np.full(len(v_key), ACTIVITY_WEIGHTS["video"])),
     ]
     cells = _Cells(n * k, [key for key, _ in sources])
-    PRIMARY, COLLAB, VIDEO = 0, 1, 2
+    COLLAB, VIDEO = 1, 2  # positions in ``sources`` (0: the primary category)
     activity = sum(cells.sum(i, w) for i, (_, w) in enumerate(sources))
     entry_row, entry_col = cells.keys // k, cells.keys % k
     nnz = len(cells.keys)

@@ -167,7 +167,7 @@ class PriceBook:
         rows = rows[np.lexsort((self.creator_ids[rows], -exp, -ratio))]
         if top is not None:
             if top < 1:
-                raise UsageError("--top must be at least 1")
+                raise UsageError("{option} must be at least 1", option="top")
             rows = rows[:top]
         return rows, fair
 

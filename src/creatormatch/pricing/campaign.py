@@ -152,9 +152,9 @@ def plan_campaigns(matcher: "Matcher", book: PriceBook, history: AcceptanceHisto
     from ..recommend.matcher import MatchFilters
 
     if not np.isfinite(budget) or budget < 0:
-        raise UsageError(f"--budget must be a number of at least 0 (got {budget})")
+        raise UsageError(f"{{option}} must be a number of at least 0 (got {budget})", option="budget")
     if candidates < 1:
-        raise UsageError("--candidates must be at least 1")
+        raise UsageError("{option} must be at least 1", option="candidates")
     brands = list(dict.fromkeys(brand_ids))
     rows_b = [matcher.brand_row(b) for b in brands]
     k_row = matcher.category_row(category) if category else None

@@ -122,10 +122,10 @@ def evaluate_pricing(dataset: Dataset, split_date: np.datetime64 | str | None = 
                           & (col["delivered_at"] >= when))
     if len(test) < 10:
         raise UsageError(f"only {len(test)} completed collaborations with GMV were delivered on or after "
-                         f"{str(when)[:10]}; choose an earlier --split-date")
+                         f"{str(when)[:10]}; choose an earlier {{option}}", option="split_date")
     book = PriceBook.from_dataset(train)
     if not np.isfinite(book.value.expected).any():
-        raise UsageError(f"no delivered sales before {str(when)[:10]}; choose a later --split-date")
+        raise UsageError(f"no delivered sales before {str(when)[:10]}; choose a later {{option}}", option="split_date")
     creator = col["creator_id"][test].astype(np.int64)
     brand = col["brand_id"][test].astype(np.int64)
     d = col["deliverables_delivered"][test].astype(np.float64)
@@ -156,7 +156,7 @@ def evaluate_pricing(dataset: Dataset, split_date: np.datetime64 | str | None = 
     base = d * med[tier]
     ok = np.isfinite(pred) & np.isfinite(base)
     if ok.sum() < 10:
-        raise UsageError("too few test collaborations with both predictions; choose another --split-date")
+        raise UsageError("too few test collaborations with both predictions; choose another {option}", option="split_date")
     sel = lambda a: a[ok]  # noqa: E731
     ours = _metrics(sel(pred), sel(low), sel(high), sel(plow), sel(phigh), sel(actual))
     typ = _metrics(sel(typical), sel(low), sel(high), sel(plow), sel(phigh), sel(actual))

@@ -42,7 +42,7 @@ def check_target_roas(target_roas: float) -> float:
     """``target_roas`` as a float; ``UsageError`` unless it is a finite number above 0."""
     value = float(target_roas)
     if not np.isfinite(value) or value <= 0:
-        raise UsageError(f"--target-roas must be a number above 0 (got {target_roas})")
+        raise UsageError(f"{{option}} must be a number above 0 (got {target_roas})", option="target_roas")
     return value
 
 

@@ -77,11 +77,11 @@ class PlanInputs:
 
     def __post_init__(self) -> None:
         if self.max_videos < 1:
-            raise UsageError("--max-videos-per-creator must be at least 1")
+            raise UsageError("{option} must be at least 1", option="max_videos")
         if self.max_brands < 1:
-            raise UsageError("--max-brands-per-creator must be at least 1")
+            raise UsageError("{option} must be at least 1", option="max_brands")
         if np.any(~np.isfinite(self.budget)) or np.any(np.asarray(self.budget) < 0):
-            raise UsageError("--budget must be a number of at least 0")
+            raise UsageError("{option} must be a number of at least 0", option="budget")
 
     @property
     def n_pairs(self) -> int:

@@ -52,7 +52,7 @@ def score_pairs(matcher: "Matcher", brand_row: int, scores: "BrandScores", posit
 
 def learned_ranking(matcher: "Matcher", brand_row: int, filters: "MatchFilters", top: int | None) -> "Ranking":
     """The brand's candidates ordered by the ranker's probability (see the module docstring)."""
-    from ..recommend.matcher import Ranking
+    from ..recommend.results import Ranking
 
     ranker = matcher.model.ranker
     scores, context = brand_scores_and_context(matcher, brand_row, filters.market)

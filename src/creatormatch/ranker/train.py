@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -51,10 +50,10 @@ from .candidates import BLEND_MAX, BLEND_SHARE, candidate_positions, candidate_s
 from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, MONOTONE, model_input, pair_features
 from .history import data_end, to_days
 from .scoring import DEFAULT_CANDIDATES, brand_scores_and_context
+from ..progress import Say as Progress
 
 __all__ = ["RankerParams", "TrainingCut", "fit_ranker", "training_cut", "cut_times", "ABLATIONS"]
 
-Progress = Callable[[str], None]
 
 #: ``evaluate`` ablations: model name -> feature groups (and candidate signals) left out.
 ABLATIONS: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,7 @@ from .cache import cache_dir, cache_path, load_or_build
 from .confidence import collaboration_confidence, confidence_matrix
 from .explain import Explanation, explain_match
 from .filters import MatchFilters, filter_mask
-from .lookup import close_matches
+from ..vocabulary import suggest as close_matches
 from .matcher import INDEX_COMPONENTS, BrandScores, Match, Matcher, Ranking
 from .mf import Factors, fit_factors, fold_in_brand, mf_contributions
 from .model import FORMAT_VERSION, MatchModel, build_model, load_model, read_header, save_model

@@ -17,7 +17,7 @@ dataset copies (``docs/cache.md``).  ``creatormatch cache verify`` re-checks eve
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Union
 
 from ..cache import location
 from ..cache import seal as seals
@@ -25,6 +25,7 @@ from ..cache.filestate import file_state
 from ..cache.ingest import DatasetRef, fingerprint_and_loader
 from ..errors import ModelError
 from .params import MatchParams
+from ..progress import Say as Progress
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cache_dir", "cache_path", "load_or_build", "load_sealed", "attach_prices"]
 
-Progress = Callable[[str], None]
 DataLike = Union["Dataset", DatasetRef]
 
 cache_dir = location.cache_dir

@@ -19,17 +19,21 @@ The creator is scored in the brand's market when it is there, else over every ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._textcolumns import text_at
 from ..graph.paths import strongest_paths
 from .blend import contributions
-from .matcher import Matcher, MatchFilters, Ranking
+from .filters import MatchFilters
 from .mf import mf_contributions
 from .params import COMPONENTS
 from .reasons import match_reasons
+from .results import Ranking
+
+if TYPE_CHECKING:  # the matcher calls explain_match; explain never imports it at run time
+    from .matcher import Matcher
 
 __all__ = ["Explanation", "explain_match", "node_label"]
 
@@ -60,7 +64,7 @@ class Explanation:
         return out
 
 
-def node_label(matcher: Matcher, node: tuple[str, int]) -> str:
+def node_label(matcher: "Matcher", node: tuple[str, int]) -> str:
     """Human label of a graph node, e.g. ``category Skincare`` or ``creator @putri (C00012)``."""
     t, r = node
     tables = matcher.model.tables
@@ -83,7 +87,7 @@ def node_label(matcher: Matcher, node: tuple[str, int]) -> str:
     return f"campaign {text('campaign', 'id')}"
 
 
-def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_paths: int = 5,
+def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_paths: int = 5,
                   top_drivers: int = 5) -> Explanation:
     """Explain the score of ``creator_row`` for ``brand_row`` (see the module docstring)."""
     p = matcher.params
@@ -108,7 +112,8 @@ def explain_match(matcher: Matcher, brand_row: int, creator_row: int, *, top_pat
         rank: int | None = int(better.sum()) + 1
     else:
         rank = None
-        notes.append(f"already worked with {matcher.brand['name'][brand_row]}: not a candidate unless --include-past")
+        notes.append(f"already worked with {matcher.brand['name'][brand_row]}: match leaves past collaborators out "
+                     "unless asked to include them")
     if market == "any":
         notes.append(f"creator is in {creator_market}, the brand in {brand_market}: scored over every market")
 

@@ -31,9 +31,8 @@ categories, ``category_fit``) and its indices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,82 +40,21 @@ import scipy.sparse as sp
 from .._textcolumns import text_at, text_equals, text_position
 from ..data.dataset import Dataset
 from ..errors import UsageError
+from ..vocabulary import Vocabulary
 from ..graph.walk import TypedWalk
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph, normalise_mf
 from .derived import derive_structures
 from .filters import MatchFilters, filter_mask
-from .lookup import close_matches, row_of
 from .model import MatchModel, build_model, load_model, save_model
-from .params import COMPONENTS, MatchParams
+from .params import MatchParams
+from .results import BrandScores, Match, Ranking
 from .scope import INDEX_COMPONENTS, MarketScope
+from .explain import Explanation, explain_match
+from .reasons import match_reasons
+from .similar import SimilarCreator, similar_creators
 
-__all__ = ["MatchFilters", "BrandScores", "Ranking", "Match", "Matcher", "INDEX_COMPONENTS", "close_matches"]
-
-
-@dataclass
-class BrandScores:
-    """Components and blended score of every creator in a scope, for one brand.
-
-    ``rows`` are creator rows; ``raw``/``values``/``available`` map each component to
-    per-creator arrays aligned with ``rows`` (``values`` normalised to [0, 1]).
-    """
-
-    brand_row: int
-    rows: np.ndarray
-    raw: dict[str, np.ndarray]
-    values: dict[str, np.ndarray]
-    available: dict[str, np.ndarray]
-    score: np.ndarray
-    #: the walk's damped term per step, ``(steps, len(rows))`` (None: the brand has no graph edge)
-    graph_steps: np.ndarray | None = None
-
-    def components_at(self, pos: int) -> dict[str, float | None]:
-        """Normalised components of the creator at position ``pos`` (None = not available)."""
-        return {c: (float(self.values[c][pos]) if self.available[c][pos] else None) for c in COMPONENTS}
-
-
-@dataclass
-class Ranking:
-    """Candidates of one brand in rank order: ``rows`` (creator rows), ``score``, and
-    ``positions`` into ``scores.rows``."""
-
-    rows: np.ndarray
-    score: np.ndarray
-    positions: np.ndarray
-    scores: BrandScores
-    n_candidates: int = 0
-    #: with the learned ranker: the ranked pairs' features and the brand's ``BrandContext``
-    features: np.ndarray | None = None
-    context: Any = None
-
-
-@dataclass
-class Match:
-    """One ranked creator for a brand (``to_dict`` gives the JSON shape of ``match``)."""
-
-    rank: int
-    creator_row: int
-    creator_id: str
-    handle: str
-    market: str
-    followers: int
-    score: float
-    components: dict[str, float | None]
-    reasons: list[str] = field(default_factory=list)
-    #: the learned ranker's per-feature contributions to the score's log-odds (None: blend)
-    contributions: dict[str, float] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "rank": self.rank, "creator_id": self.creator_id, "handle": self.handle, "market": self.market,
-            "followers": self.followers, "score": round(self.score, 6),
-            "components": {c: (None if v is None else round(v, 6)) for c, v in self.components.items()},
-            "reasons": list(self.reasons),
-        }
-        if self.contributions is not None:
-            out["contributions"] = {k: round(v, 6) for k, v in self.contributions.items()}
-        return out
+__all__ = ["MatchFilters", "BrandScores", "Ranking", "Match", "Matcher", "INDEX_COMPONENTS"]
 
 
 class Matcher:
@@ -142,6 +80,7 @@ class Matcher:
         self.markets = derived.markets
         self._scopes: dict[str, MarketScope] = {}
         self._folded: dict[int, np.ndarray | None] = {}
+        self._vocabulary: Vocabulary | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -183,31 +122,40 @@ class Matcher:
 
     # ------------------------------------------------------------------ lookups
 
-    def brand_row(self, brand_id: str) -> int:
-        """Row of ``brand_id``; ``UsageError`` naming close matches when unknown."""
-        row = text_position(self.brand, "id", brand_id)
-        return row if row >= 0 else row_of(self.brand["id"], brand_id, "brand")
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The names of the model's brands, creators, categories and markets (``creatormatch.vocabulary``)."""
+        if self._vocabulary is None:
+            t = self.model.tables
+            self._vocabulary = Vocabulary(
+                brand_ids=self.brand["id"], brand_names=self.brand["name"], creator_ids=self.creator["id"],
+                creator_handles=self.creator["handle"], category_ids=self.category_ids,
+                category_names=t["category"]["name"], category_parent=t["category"]["parent"],
+                markets=tuple(map(str, self.markets.tolist())))
+        return self._vocabulary
 
-    def creator_row(self, creator_id: str) -> int:
-        row = text_position(self.creator, "id", creator_id)
-        return row if row >= 0 else row_of(self.creator["id"], creator_id, "creator")
+    def brand_row(self, brand: str) -> int:
+        """Row of the brand ``brand`` names (id or name, any case); ``UsageError`` with close matches.
+        An exact id is found on the stored bytes, without decoding (or building) the vocabulary."""
+        row = text_position(self.brand, "id", brand)
+        return row if row >= 0 else self.vocabulary.brand(brand)
 
-    def category_row(self, category_id: str) -> int:
-        if len(self.category_ids) == 0:
-            raise UsageError("the dataset has no categories; --category cannot be used")
-        return row_of(self.category_ids, category_id, "category")
+    def creator_row(self, creator: str) -> int:
+        """Row of the creator ``creator`` names (id or handle, any case); an exact id without
+        decoding the ids."""
+        row = text_position(self.creator, "id", creator)
+        return row if row >= 0 else self.vocabulary.creator(creator)
+
+    def category_row(self, category: str) -> int:
+        """Row of the category ``category`` names (id or name, any case); filters cover the categories below it."""
+        return self.vocabulary.category(category)
 
     def scope_key(self, market: str | None, default: str) -> str:
-        """The scope for a market option: ``default`` when None, ``"any"``, or a known code."""
+        """The scope for a market option: ``default`` when None, ``"any"``, or a market code
+        (``vocabulary.market``: ISO codes, aliases with a warning)."""
         if market is None:
             return default
-        if market.lower() == "any":
-            return "any"
-        code = market.upper()
-        if code not in self.markets:
-            raise UsageError(f"unknown market {market!r}; creators are in {', '.join(map(str, self.markets))} "
-                             "(or use 'any')")
-        return code
+        return self.vocabulary.market(market, allow_any=True)
 
     def market_of(self, brand_row: int, market: str | None) -> str:
         """The scope of a brand for a market option (default: the brand's own market)."""
@@ -409,14 +357,13 @@ class Matcher:
         pos = pos[order]
         return Ranking(scores.rows[pos], scores.score[pos], pos, scores, n_candidates)
 
-    def match(self, brand: str | int, filters: MatchFilters = MatchFilters(), top: int = 10,
+    def match(self, brand: str | int, filters: MatchFilters = MatchFilters(), top: int | None = 10,
               reasons: bool = True) -> list[Match]:
-        """The top ``top`` creators for ``brand`` (id or row) with components and reasons."""
-        from .reasons import match_reasons
-
+        """The top ``top`` creators for ``brand`` (id, name or row; ``top`` None: every
+        candidate) with components and reasons."""
         b = self.brand_row(brand) if isinstance(brand, str) else int(brand)
-        if top < 1:
-            raise UsageError("--top must be at least 1")
+        if top is not None and top < 1:
+            raise UsageError("{option} must be at least 1", option="top")
         ranking = self.rank(b, filters, top)
         sc = ranking.scores
         contrib = None
@@ -444,17 +391,13 @@ class Matcher:
         rows = [self.brand_row(b) for b in brands]
         return {str(self.brand["id"][r]): self.match(r, filters, top) for r in rows}
 
-    def explain(self, brand: str | int, creator: str | int):
+    def explain(self, brand: str | int, creator: str | int) -> Explanation:
         """``explain.explain_match`` for ids or rows."""
-        from .explain import explain_match
-
         b = self.brand_row(brand) if isinstance(brand, str) else int(brand)
         c = self.creator_row(creator) if isinstance(creator, str) else int(creator)
         return explain_match(self, b, c)
 
-    def similar(self, creator: str | int, top: int = 10, market: str | None = None):
-        """``similar.similar_creators`` for an id or row."""
-        from .similar import similar_creators
-
+    def similar(self, creator: str | int, top: int | None = 10, market: str | None = None) -> list[SimilarCreator]:
+        """``similar.similar_creators`` for an id or row (``top`` None: every candidate)."""
         c = self.creator_row(creator) if isinstance(creator, str) else int(creator)
         return similar_creators(self, c, top, market)

@@ -53,9 +53,10 @@ class Factors:
 def _import_implicit() -> None:
     """Import implicit (and the BLAS it loads) *before* limiting threads: threadpoolctl only
     limits libraries already loaded when the limit is entered."""
-    import implicit.als  # noqa: F401
-    import implicit.bpr  # noqa: F401
-    import implicit.cpu.als  # noqa: F401
+    import importlib
+
+    for module in ("implicit.als", "implicit.bpr", "implicit.cpu.als"):
+        importlib.import_module(module)
 
 
 def _als(params: MatchParams):

@@ -31,7 +31,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,21 +47,27 @@ from .mf import Factors, fit_factors
 from .._textcolumns import TextColumns, Undecoded, is_ascii
 from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
+from ..progress import Say as Progress
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_model", "save_model", "load_model",
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
 #: 4: the derived structures (``derived.*``) and the price book (``prices.*``) are stored;
-#: 3: ranker features read through model_input (priors, monotone trees); 2: pair history and ranker members.
+#: 3: ranker features read through ``ranker.features.model_input`` (priors, monotone trees;
+#: no ``mf_dot``, ``creator_negative`` and ``category_positive`` instead of the closed and
+#: answered counts), and no ``affinity`` (the creators x categories activity share, which
+#: nothing read).
 FORMAT_VERSION = 4
+#: Format versions this version reads (a format-3 model lacks the derived structures and the
+#: price book: it is rebuilt; a format-2 ranker reads features that no longer exist).
+READABLE_VERSIONS = (4,)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
     "cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift",
 )
 
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -72,8 +78,8 @@ class MatchModel:
     ``creator.market``, ``brand.category``, ...); ``relations`` the market graph edges;
     ``confidence`` the brands x creators confidence; ``factors`` the MF factors;
     ``pagerank`` the global PageRank per node type; ``indices`` the creator index scores
-    (0-100, NaN = not available) and evidence; ``influence``/``affinity`` the creators x
-    categories influence (0-100) and activity share from ``creatormatch.indices``.
+    (0-100, NaN = not available) and evidence; ``influence`` the creators x categories
+    influence (0-100) from ``creatormatch.indices``.
     """
 
     fingerprint: str
@@ -87,7 +93,6 @@ class MatchModel:
     indices: dict[str, np.ndarray]
     indices_available: dict[str, bool]
     influence: sp.csr_array
-    affinity: sp.csr_array
     created_at: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     #: the condensed pair history the ranker's features read (``ranker.history``)
@@ -166,7 +171,6 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         indices[f"{name}.evidence"] = np.asarray(res.evidence, np.int64)
         available[name] = bool(res.available)
     influence = sp.csr_array(ind.influence.matrix, dtype=np.float32)
-    affinity = sp.csr_array(ind.influence.affinity, dtype=np.float32)
     say("pair history")
     history = market_history(dataset, as_of)
 
@@ -196,7 +200,7 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         fingerprint=dataset.fingerprint, params=p, tables=tables, sizes=dict(graph.sizes),
         relations={k: sp.csr_array(v, dtype=np.float32) for k, v in graph.relations.items()},
         confidence=conf, factors=factors, pagerank={t: np.asarray(v, np.float64) for t, v in pr.items()},
-        indices=indices, indices_available=available, influence=influence, affinity=affinity,
+        indices=indices, indices_available=available, influence=influence,
         created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), history=history,
     )
     say("walk blocks and category index")
@@ -242,7 +246,6 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
     for name, v in model.indices.items():
         out[f"index.{name}"] = v
     out.update(_csr_parts("influence", model.influence))
-    out.update(_csr_parts("affinity", model.affinity))
     if model.history is not None:
         for name, value in model.history.arrays().items():
             if sp.issparse(value):
@@ -399,9 +402,10 @@ def load_model(path: str | Path, fingerprint: str | None = None, trusted_digest:
     header = _header_of(path, z)
     if header.get("format") != FORMAT:
         raise ModelError(f"{path} is not a creatormatch model")
-    if header.get("format_version") != FORMAT_VERSION:
+    if header.get("format_version") not in READABLE_VERSIONS:
         raise ModelError(f"{path} has model format {header.get('format_version')}; this version of "
-                         f"creatormatch reads format {FORMAT_VERSION}. Rebuild it with 'creatormatch build'.")
+                         f"creatormatch reads formats {', '.join(map(str, READABLE_VERSIONS))}. Rebuild it with "
+                         "'creatormatch build'.")
     if fingerprint is not None and header.get("fingerprint") != fingerprint:
         raise ModelError(f"{path} was built from other data (fingerprint {header.get('fingerprint')}, the "
                          f"dataset has {fingerprint}); rebuild it with 'creatormatch build --data DIR --out {path}'")
@@ -448,9 +452,8 @@ def _check_shapes(model: MatchModel) -> None:
     for name, v in model.indices.items():
         if len(v) != n["creator"]:
             raise ValueError(f"index {name} has {len(v)} values")
-    for m in (model.influence, model.affinity):
-        if m.shape[0] != n["creator"]:
-            raise ValueError("influence rows do not match the creators")
+    if model.influence.shape[0] != n["creator"]:
+        raise ValueError("influence rows do not match the creators")
     if model.prices is not None and (len(model.prices.rate) != n["creator"] or
                                      len(model.prices.value.expected) != n["creator"] or
                                      len(model.prices.brand_category) != n["brand"]):
@@ -509,7 +512,7 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         pagerank={t: arrays[f"pagerank.{t}"] for t in NODE_TYPES},
         indices={name[len("index."):]: arr for name, arr in arrays.items() if name.startswith("index.")},
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
-        influence=_csr_from(arrays, "influence"), affinity=_csr_from(arrays, "affinity"),
+        influence=_csr_from(arrays, "influence"),
         created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
         digest=str(header.get("digest", "")), derived=_derived_from(header.get("derived"), arrays),
         prices=_prices_from(header.get("prices"), arrays, tables["creator"]),

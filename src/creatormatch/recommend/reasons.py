@@ -22,7 +22,8 @@ from .blend import contributions
 from .params import COMPONENTS
 
 if TYPE_CHECKING:
-    from .matcher import Matcher, Ranking
+    from .matcher import Matcher
+    from .results import Ranking
 
 __all__ = ["match_reasons"]
 
@@ -76,7 +77,7 @@ def match_reasons(matcher: "Matcher", brand_row: int, ranking: "Ranking") -> lis
         if cb is not None and co_brands:
             shared = np.array(sorted(set(_row_indices(cb, row).tolist()) & co_brands), np.int64)
             if len(shared):
-                by["graph"].append(f"worked with {len(shared)} brand(s) that share creators with {brand_name}: "
+                by["graph"].append(f"worked with {len(shared)} brand{'s' if len(shared) != 1 else ''} that share creators with {brand_name}: "
                                    f"{_names(matcher, shared)}")
         if features is not None and brand_products:
             n = len(set(_row_indices(features, row).tolist()) & brand_products)

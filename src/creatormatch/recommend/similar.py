@@ -15,14 +15,16 @@ creator itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._textcolumns import text_at
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph
-from .matcher import Matcher
+
+if TYPE_CHECKING:  # the matcher calls similar_creators; similar never imports it at run time
+    from .matcher import Matcher
 
 __all__ = ["SimilarCreator", "similar_creators"]
 
@@ -42,13 +44,13 @@ class SimilarCreator:
         return dict(self.__dict__)
 
 
-def similar_creators(matcher: Matcher, creator_row: int, top: int = 10, market: str | None = None,
+def similar_creators(matcher: "Matcher", creator_row: int, top: int | None = 10, market: str | None = None,
                      weights: dict[str, float] | None = None) -> list[SimilarCreator]:
-    """The ``top`` creators most like ``creator_row`` (see the module docstring)."""
+    """The ``top`` creators most like ``creator_row`` (see the module docstring; None: all)."""
     from ..errors import UsageError
 
-    if top < 1:
-        raise UsageError("--top must be at least 1")
+    if top is not None and top < 1:
+        raise UsageError("{option} must be at least 1", option="top")
     scope = matcher.scope(matcher.scope_key(market, text_at(matcher.creator, "market", creator_row)))
     n = len(scope.rows)
     f = matcher.model.factors

@@ -60,15 +60,16 @@ class StoreConfig:
     def __post_init__(self) -> None:
         for name in ("uri", "user", "database"):
             if not getattr(self, name):
-                raise StoreError(f"{_ENV[name]} (or --{name}) is empty; give the Neo4j {name}")
+                raise StoreError(f"{_ENV[name]} is empty; give the Neo4j {name}", hint=(name, "(or {option})"))
         parts = urlsplit(self.uri)
         if parts.scheme not in URI_SCHEMES or not parts.hostname:
             # the URI is not secret, but a user may have pasted credentials into it
-            raise StoreError(f"NEO4J_URI (or --uri) must look like bolt://HOST:7687 or neo4j://HOST:7687 "
-                             f"(schemes: {', '.join(URI_SCHEMES)}); got {_safe_uri(self.uri)!r}")
+            raise StoreError(f"NEO4J_URI must look like bolt://HOST:7687 or neo4j://HOST:7687 "
+                             f"(schemes: {', '.join(URI_SCHEMES)}); got {_safe_uri(self.uri)!r}",
+                             hint=("uri", "(the same holds for {option})"))
         if parts.username or parts.password:
-            raise StoreError("NEO4J_URI (or --uri) must not contain credentials; "
-                             "use NEO4J_USER and NEO4J_PASSWORD (or --user/--password)")
+            raise StoreError("NEO4J_URI must not contain credentials; use NEO4J_USER and NEO4J_PASSWORD",
+                             hint=("password", "(or --user and {option})."))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: str | float | None) -> "StoreConfig":

@@ -184,20 +184,22 @@ def _classify(exc: Exception, config: StoreConfig, action: str) -> StoreError | 
     where = config.uri
     if isinstance(exc, ne.AuthError) or _code(exc).startswith("Neo.ClientError.Security.Unauthorized"):
         return _error(config, f"Neo4j at {where} rejected user {config.user!r}: wrong password? "
-                              "Set NEO4J_PASSWORD (or --password)")
+                              "Set NEO4J_PASSWORD", hint=("password", "(or {option})"))
     code = _code(exc)
     if code == "Neo.ClientError.Security.AuthenticationRateLimit":
         return _error(config, f"Neo4j at {where} locked user {config.user!r} for a few seconds after failed "
                               "logins; wait, then retry with the right NEO4J_PASSWORD")
     if code == "Neo.ClientError.Database.DatabaseNotFound":
         return _error(config, f"Neo4j at {where} has no database {config.database!r}; set NEO4J_DATABASE "
-                              "(or --database) to an existing one (Community edition has only 'neo4j')")
+                              "to an existing one (Community edition has only 'neo4j')",
+                      hint=("database", "(or {option})"))
     if code.startswith("Neo.ClientError.Security.") or isinstance(exc, ne.Forbidden):
         return _error(config, f"Neo4j at {where} refused {action} for user {config.user!r}: {_message(exc)}")
     if isinstance(exc, (ne.ServiceUnavailable, ne.SessionExpired, ne.ConnectionAcquisitionTimeoutError)):
         if action == "connecting":
             return _error(config, f"cannot reach Neo4j at {where} ({_reason(exc)}). Is the server running? "
-                                  "Start it with 'scripts/neo4j-local start', or set NEO4J_URI (or --uri)")
+                                  "Start it with 'scripts/neo4j-local start', or set NEO4J_URI",
+                              hint=("uri", "(or {option})"))
         return _error(config, f"lost the connection to Neo4j at {where} during {action} ({_message(exc)}); "
                               "check the server and run the command again (loading and pushing are idempotent)")
     if isinstance(exc, ne.DatabaseUnavailable) or code == "Neo.TransientError.General.DatabaseUnavailable":
@@ -231,11 +233,11 @@ def _message(exc: Exception) -> str:
     return " ".join(str(text).split())
 
 
-def _error(config: StoreConfig, text: str, code: str = "") -> StoreError:
+def _error(config: StoreConfig, text: str, code: str = "", hint: tuple[str, str] | None = None) -> StoreError:
     text = " ".join(text.split())
     if config.password:
         text = text.replace(config.password, "***")
-    error = StoreError(text)
+    error = StoreError(text, hint=hint)
     error.code = code  # type: ignore[attr-defined]  # the Neo4j status code, for callers that react to one
     return error
 

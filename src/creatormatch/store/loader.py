@@ -52,6 +52,7 @@ from ._digest import content_digest
 from .connection import Neo4jStore
 from .queries import cypher, schema_statements
 from .schedule import grid_phases
+from ..progress import StepProgress as Progress
 
 __all__ = ["LoadSummary", "LoadStep", "apply_schema", "load_plan", "load_graph", "wipe_graph",
            "graph_counts", "DEFAULT_BATCH_SIZE", "DEFAULT_WORKERS"]
@@ -67,7 +68,6 @@ DEFAULT_WORKERS = 2
 Subset = np.ndarray | None
 
 #: ``progress(step, rows_done, rows_total)`` after each batch (and once at 0 per step).
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..data.dataset import Dataset
-from ..errors import StoreError
+from ..errors import StoreError, UsageError
 from . import rows as R
 from .connection import Neo4jStore
 from .queries import cypher
+from ..progress import StepProgress as Progress
 
 if TYPE_CHECKING:
     from ..indices import CreatorIndices
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["PushSummary", "model_id", "push_results", "push_indices", "push_matches", "match_table"]
 
 #: ``progress(step, done, total)``: ``step`` is "indices", "matching" or "matches".
-Progress = Callable[[str, int, int], None]
 
 #: Brands per transaction when writing matches.
 BRANDS_PER_TRANSACTION = 50
@@ -85,7 +84,7 @@ def push_indices(store: Neo4jStore, dataset: Dataset, indices: "CreatorIndices",
     return _write(store, "push/indices", rows, batch_size, "indices", progress, len(rows))
 
 
-def match_table(matcher: "Matcher", top: int, reasons: bool = True,
+def match_table(matcher: "Matcher", top: int | None, reasons: bool = True,
                 progress: Progress | None = None) -> list[dict[str, Any]]:
     """Each brand's top ``top`` matches as rows for ``push/matches.cypher`` (every brand,
     in the matcher's default filters: the brand's market, past collaborators excluded)."""
@@ -139,7 +138,7 @@ def push_matches(store: Neo4jStore, rows: list[dict[str, Any]], brands_per_trans
     return edges
 
 
-def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher: "Matcher | None" = None,
+def push_results(store: Neo4jStore, dataset: Dataset, *, top: int | None = 10, matcher: "Matcher | None" = None,
                  reasons: bool = True, progress: Progress | None = None,
                  brands_per_transaction: int = BRANDS_PER_TRANSACTION,
                  target_roas: float | None = None) -> PushSummary:
@@ -149,7 +148,7 @@ def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher:
     ----------
     store : an open connection to a graph loaded from ``dataset``.
     dataset : the data the indices and matches are computed from.
-    top : matches per brand.
+    top : matches per brand (None: every candidate; recorded as ``matches_top`` 0).
     matcher : a ready matcher (e.g. from a saved model); default: built from ``dataset``.
     reasons : store each match's reasons (a list of strings) on the edge.
     target_roas : the return the fair rate written on each Creator is computed for.
@@ -161,8 +160,8 @@ def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher:
     from ..indices import compute_indices
     from ..recommend import Matcher
 
-    if top < 1:
-        raise StoreError("--top must be at least 1")
+    if top is not None and top < 1:
+        raise UsageError("{option} must be at least 1", option="top")
     began = time.perf_counter()
     if matcher is None:
         matcher = Matcher.from_dataset(dataset)
@@ -172,7 +171,7 @@ def push_results(store: Neo4jStore, dataset: Dataset, *, top: int = 10, matcher:
     rows = match_table(matcher, top, reasons, progress)
     edges = push_matches(store, rows, brands_per_transaction, progress)
     store.write(cypher("push/info"), action="recording the push", props={
-        "matches_model": model, "matches_top": top,
+        "matches_model": model, "matches_top": top or 0,
         "matches_pushed_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)})
     return PushSummary(model=model, creators=creators, brands=len(rows), matches=edges,
                        seconds=time.perf_counter() - began)

@@ -93,7 +93,7 @@ class QueryParam:
         try:
             return _convert(self.type, text)
         except ValueError:
-            raise UsageError(f"--param {self.name}={text!r}: expected {_TYPE_HELP[self.type]}") from None
+            raise UsageError(f"{{option}} {self.name}={text!r}: expected {_TYPE_HELP[self.type]}", option="params") from None
 
 
 _TYPE_HELP = {"string": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
@@ -146,7 +146,7 @@ class PlannerQuery:
             if p.name in given:
                 values[p.name] = p.convert(given[p.name])
             elif p.required:
-                raise UsageError(f"query {self.name!r} needs --param {p.name}=... ({p.help or p.type})")
+                raise UsageError(f"query {self.name!r} needs {{option}} {p.name}=... ({p.help or p.type})", option="params")
             else:
                 values[p.name] = p.default
         return values

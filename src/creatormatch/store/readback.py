@@ -33,7 +33,6 @@ import numpy as np
 
 from ..data.contract import FILES, STATUSES, Column, FileSpec
 from ..data.dataset import MISSING_INT, Dataset, Table
-from ..data.loader import LoadReport
 from ..errors import StoreError
 from ._digest import content_digest
 from .config import StoreConfig
@@ -90,10 +89,6 @@ def read_dataset(store: Neo4jStore, progress: Callable[[str], None] | None = Non
         dataset.fingerprint = str(recorded["fingerprint"])
     else:
         dataset.fingerprint = digest[:16]
-    report = LoadReport(rows_read={k: len(t) for k, t in tables.items() if k not in derived},
-                        rows_loaded={k: len(t) for k, t in tables.items() if k not in derived},
-                        rows_rejected={k: 0 for k in tables if k not in derived})
-    dataset.report = report  # type: ignore[attr-defined]
     return dataset
 
 

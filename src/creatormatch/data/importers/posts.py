@@ -8,7 +8,8 @@ optionally ``country``, ``scraped_at`` and ``paid_partnership`` -- and infers:
 * **creators** -- every post author (``creator_id`` = the lower-cased handle).  Followers
   and the handle's spelling come from the author's latest row (latest ``scraped_at``,
   else latest post); the market is the author's most frequent ``country`` (ties: the
-  first in alphabetical order), else ``default_market``.  With ``scraped_at``, the latest
+  first in alphabetical order; an ISO 3166-1 code, ``UK`` read as ``GB``), else
+  ``default_market`` (required when some creator's posts carry no country).  With ``scraped_at``, the latest
   scrape is the creator's ``observed_to`` (the end of the observation window).
 * **videos** -- one per distinct post.  A post seen twice (the same post id, or without
   one the same author and time -- repeated scrapes) is written once: the row of the
@@ -48,6 +49,7 @@ import numpy as np
 from ...errors import DataError, Problem, UsageError
 from .._parse import parse_datetime
 from ..contract import SPECS
+from ..markets import canonical_market
 from ._captions import hashtags, is_paid, mentions
 from ._posttime import post_id_from_url, time_from_post
 
@@ -121,7 +123,7 @@ class PostImport:
     counts: dict[str, int]
     columns: dict[str, str] = field(default_factory=dict)
     min_creators: int = 2
-    default_market: str = "ZZ"
+    default_market: str | None = None
 
     def report_markdown(self) -> str:
         """The text of ``import-report.md``: every inference with its count."""
@@ -183,10 +185,10 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         column, sep, name = item.rpartition("=")
         if not sep or not column.strip() or not name.strip():
-            raise UsageError(f"--map takes COLUMN=FIELD, got '{item}'")
+            raise UsageError(f"{{option}} takes COLUMN=FIELD, got '{item}'", option="maps")
         name = name.strip().lower()
         if name not in FIELDS:
-            raise UsageError(f"--map {item}: unknown field '{name}'; fields: {', '.join(FIELDS)}")
+            raise UsageError(f"{{option}} {item}: unknown field '{name}'; fields: {', '.join(FIELDS)}", option="maps")
         out[name] = column.strip()
     return out
 
@@ -209,8 +211,8 @@ def _resolve_columns(header: list[str], mapping: Mapping[str, str], name: str) -
     out: dict[str, int] = {}
     for f, column in mapping.items():
         if column.strip().lower() not in lower:
-            raise UsageError(f"{name}: no column '{column}' (from --map {column}={f}); the columns are "
-                             f"{', '.join(h.strip() for h in header)}")
+            raise UsageError(f"{name}: no column '{column}' (from {{option}} {column}={f}); the columns are "
+                             f"{', '.join(h.strip() for h in header)}", option="maps")
         out[f] = lower[column.strip().lower()]
     for f in FIELDS:
         if f in out:
@@ -223,8 +225,8 @@ def _resolve_columns(header: list[str], mapping: Mapping[str, str], name: str) -
     if not ({"posted_at", "url", "post_id"} & set(out)):
         missing.append("posted_at (or url, or post_id)")
     if missing:
-        raise DataError([Problem(name, 1, None, f"no column for {', '.join(missing)}; name one with --map "
-                                 "COLUMN=FIELD")])
+        raise DataError([Problem(name, 1, None, f"no column for {', '.join(missing)}")],
+                        hint=("maps", "Name the column of each with {option} COLUMN=FIELD."))
     return out
 
 
@@ -343,8 +345,12 @@ def _parse_row(cells: list[str], cols: dict[str, int], line: int,
         reasons.append(f"column 'posted_at': year {posted.year} outside 1900-2099")
     scraped = _checked_time(times["scraped_at"], "scraped_at", get("scraped_at"), reasons)
     country = get("country").strip().upper()
-    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-        reasons.append(f"column 'country': not a two-letter code (value '{country[:40]}')")
+    if country:
+        found = canonical_market(country)
+        if found is None:
+            reasons.append(f"column 'country': not an ISO 3166-1 alpha-2 code (value '{country[:40]}')")
+        else:
+            country = found[0]  # an alias (UK) becomes its ISO code (GB)
     paid = get("paid_partnership").strip().lower()
     if paid not in _TRUE and paid not in _FALSE:
         reasons.append(f"column 'paid_partnership': not true or false (value '{paid[:40]}')")
@@ -360,7 +366,7 @@ def _parse_row(cells: list[str], cols: dict[str, int], line: int,
 
 
 def import_posts(path: str | Path, *, mapping: Mapping[str, str] | None = None, min_creators: int = 2,
-                 exclude: Iterable[str] = (), default_market: str = "ZZ") -> PostImport:
+                 exclude: Iterable[str] = (), default_market: str | None = None) -> PostImport:
     """Read the posts in ``path`` and infer a contract-v1 dataset (see the module docstring).
 
     Parameters
@@ -369,7 +375,8 @@ def import_posts(path: str | Path, *, mapping: Mapping[str, str] | None = None, 
     mapping : field -> column name, for columns not named as the field (``parse_mapping``).
     min_creators : an account is a brand when at least this many distinct creators mention it.
     exclude : handles (with or without ``@``) that are people, never brands.
-    default_market : the market of a creator without ``country`` (two letters).
+    default_market : the market of a creator whose posts carry no ``country`` (an ISO 3166-1
+        code; ``UK`` is read as ``GB``).  Needed only when there is such a creator.
 
     Returns
     -------
@@ -382,10 +389,14 @@ def import_posts(path: str | Path, *, mapping: Mapping[str, str] | None = None, 
     """
     path = Path(path)
     if min_creators < 1:
-        raise UsageError("--min-creators must be at least 1")
-    market = default_market.strip().upper()
-    if not (len(market) == 2 and market.isascii() and market.isalpha()):
-        raise UsageError(f"--market must be two letters, got '{default_market}'")
+        raise UsageError("{option} must be at least 1", option="min_creators")
+    market = None
+    if default_market is not None:
+        found = canonical_market(default_market)
+        if found is None:
+            raise UsageError(f"{{option}} must be an ISO 3166-1 alpha-2 code such as ID or GB, got '{default_market}'",
+                             option="market")
+        market = found[0]
     posts, rejects, n_read, columns = _read_posts(path, dict(mapping or {}))
     posts, merged, clashes = _deduplicate(posts)
     rejects.extend(clashes)
@@ -404,7 +415,8 @@ def import_posts(path: str | Path, *, mapping: Mapping[str, str] | None = None, 
     if not brands:
         raise UsageError(f"{path.name}: no account is @mentioned by at least {min_creators} distinct creators "
                          f"({counts['accounts_mentioned']:,} accounts mentioned in {len(posts):,} usable posts), so "
-                         "there is no brand; lower --min-creators or check which column holds the captions")
+                         "there is no brand; lower {option} or check which column holds the captions",
+                         option="min_creators")
     videos, collabs = _videos_and_collaborations(by_creator, brands, counts)
     tables = {"creators": creators,
               "brands": [{"brand_id": b, "name": f"@{b}", "market": brand_market[b]} for b in brands],
@@ -452,8 +464,13 @@ def _most_common(values: Iterable[str]) -> str | None:
     return min(v for v, n in counts.items() if n == top)
 
 
-def _creators(by_creator: dict[str, list[_Post]], market: str,
+def _creators(by_creator: dict[str, list[_Post]], market: str | None,
               counts: Counter) -> tuple[list[dict[str, str]], dict[str, str]]:
+    without = sum(1 for ps in by_creator.values() if _most_common(p.country for p in ps) is None)
+    if without and market is None:
+        raise UsageError(f"the posts of {without:,} creator{'s' if without != 1 else ''} carry no country, and a "
+                         "market must be an ISO 3166-1 code: name the market they are in with {option}",
+                         option="market")
     rows, markets = [], {}
     for cid, ps in by_creator.items():
         latest = _latest(ps)
@@ -495,7 +512,7 @@ def _brands(by_creator: dict[str, list[_Post]], people: set[str], creator_market
             counts["below_threshold"] += 1
         else:
             brands.append(name)
-            market[name] = _most_common(creator_market[c] for c in mentioned_by[name]) or "ZZ"
+            market[name] = _most_common(creator_market[c] for c in mentioned_by[name]) or ""
     return brands, market
 
 

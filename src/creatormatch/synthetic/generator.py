@@ -2,7 +2,7 @@
 
 ``generate_market`` draws a whole market from one seeded PCG64 generator and writes
 ``categories``, ``creators``, ``brands``, ``products``, ``campaigns``, ``collaborations``
-and ``videos`` (contract v1) plus ``truth.npz`` (see ``creatormatch.data.truth``).  Every
+and ``videos`` (contract v1) plus ``truth.npz`` (see ``creatormatch.synthetic.truth``).  Every
 hidden creator trait drives its own measurable signal; ``docs/generator.md`` gives the
 model with its formulas, and the constants below carry the same names.
 
@@ -29,8 +29,9 @@ from typing import Callable
 import numpy as np
 from numpy.dtypes import StringDType
 
+from ..data import contract
 from ..errors import UsageError
-from . import contract
+from ..progress import FractionProgress as Progress
 from .truth import LATENT_DIM, TRUTH_FILENAME, W_LATENT, Truth, affinity_score, write_truth
 
 __all__ = ["GenerationSummary", "generate_market", "GENERATOR_VERSION", "DATA_FILES"]
@@ -38,7 +39,6 @@ __all__ = ["GenerationSummary", "generate_market", "GENERATOR_VERSION", "DATA_FI
 GENERATOR_VERSION = 1
 DATA_FILES: tuple[str, ...] = tuple(spec.name for spec in contract.FILES)
 
-Progress = Callable[[str, float], None]
 
 # --------------------------------------------------------------------------- model constants
 # Markets (ISO 3166-1 alpha-2, sorted) with the share of creators and brands, and a price
@@ -870,7 +870,7 @@ def generate_market(
     in total; creators post about ``videos_per_creator`` videos each (collaboration
     deliverables included).  Hidden creator traits (cooperation, consistency, diligence,
     content volume, content success, sales conversion) and a latent brand-creator taste
-    drive the data; they are saved in ``out_dir/truth.npz`` (``creatormatch.data.truth``).
+    drive the data; they are saved in ``out_dir/truth.npz`` (``creatormatch.synthetic.truth``).
     The model and its formulas: ``docs/generator.md``.
 
     Parameters
@@ -968,7 +968,7 @@ def _validate(n_creators: int, n_brands: int, seed: int, start: str, days: int, 
     try:
         first_day = date.fromisoformat(start)
     except (TypeError, ValueError):
-        raise UsageError(f"--start must be an ISO date like 2024-01-01 (got {start!r})") from None
+        raise UsageError(f"{{option}} must be an ISO date like 2024-01-01 (got {start!r})", option="start") from None
     if first_day.year < 1900 or (first_day + timedelta(days=days)).year >= 2100:
         raise UsageError("the market must lie between 1900 and 2099")
     return first_day

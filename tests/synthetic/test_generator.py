@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from scipy.stats import spearmanr
 
 from creatormatch.data import contract
-from creatormatch.data.generator import DATA_FILES, generate_market
-from creatormatch.data.truth import TRAITS, TRUTH_FILENAME, Truth, load_truth
+from creatormatch.synthetic.generator import DATA_FILES, generate_market
+from creatormatch.synthetic.truth import TRAITS, TRUTH_FILENAME, Truth, load_truth
 from creatormatch.errors import UsageError
 
 N_CREATORS, N_BRANDS, SEED = 3000, 150, 7

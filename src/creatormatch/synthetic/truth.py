@@ -1,6 +1,6 @@
 """The hidden truth of a synthetic market: ``truth.npz`` written beside the CSV files.
 
-The generator (``creatormatch.data.generator``) draws every creator's hidden traits and
+The generator (``creatormatch.synthetic.generator``) draws every creator's hidden traits and
 every brand's and creator's latent taste, then lets them drive the observable data.  The
 truth file keeps exactly those hidden quantities so tests and the evaluation oracle can
 check how well the engine recovers them.  **The engine never reads it**: a real market
