@@ -266,10 +266,13 @@ def stage_evaluate(data: Path, work: Path, quick: bool) -> dict[str, Any]:
 def _cli_run(args: list[str], cache: Path) -> tuple[float, float, int]:
     """Run ``creatormatch ARGS`` as a new process: (wall seconds, peak RSS MiB, exit code).
 
-    The peak RSS is the child's own (``wait4`` rusage), not this process's.
+    The peak RSS is the child's own (``wait4`` rusage), not this process's.  The child may
+    write Python bytecode (``PYTHONDONTWRITEBYTECODE`` is dropped), as an installed
+    creatormatch does: otherwise every run compiles the package's modules again.
     """
     env = {**os.environ, "CREATORMATCH_CACHE": str(cache)}
     env.pop("CREATORMATCH_DEBUG", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmd = [sys.executable, "-m", "creatormatch", *args]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -287,7 +290,7 @@ def _first_ids(data: Path) -> dict[str, str]:
     return {"BRAND": first["brand_id"], "CREATOR": first["creator_id"]}
 
 
-def stage_cli(data: Path, work: Path, quick: bool) -> dict[str, Any]:
+def stage_cli(data: Path, work: Path, quick: bool, commands_only: bool = False) -> dict[str, Any]:
     """End-to-end CLI wall time and peak RSS of new processes, after first use, warm page cache.
 
     1. ``validate`` with no cache at all (the cache folder cannot be created), once to warm
@@ -298,31 +301,41 @@ def stage_cli(data: Path, work: Path, quick: bool) -> dict[str, Any]:
        model's digest once and seals it);
     4. each command ``runs`` times; p50 and max of wall time, max of peak RSS.  For scale:
        ``creatormatch --version`` and a bare ``import numpy, scipy.sparse, click``.
+
+    ``commands_only``: only step 4, on the cache an earlier full run of this stage left
+    (its model and ingest), e.g. to re-time the commands after a CLI change that leaves the
+    model as it is; the first-use figures are kept from that run.
     """
     import shutil
 
     cache = work / "cli-cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    blocker = work / "no-cache-here"
-    blocker.write_text("a file: the cache folder cannot be created under it\n")
     ids = _first_ids(data)
     out: dict[str, Any] = {}
     t_total = time.perf_counter()
-    if not quick:
+    if commands_only:
+        if not list(cache.glob("*.npz")):
+            raise SystemExit(f"--cli-commands-only needs the cache of an earlier cli run in {cache}")
+        out["commands_only"] = True
+    else:
+        shutil.rmtree(cache, ignore_errors=True)
+    blocker = work / "no-cache-here"
+    blocker.write_text("a file: the cache folder cannot be created under it\n")
+    if not quick and not commands_only:
         _cli_run(["validate", str(data)], blocker / "cache")  # warm the page cache with the CSV files
-    wall, rss, rc = _cli_run(["validate", str(data)], blocker / "cache")
-    assert rc == 0, "validate without a cache failed"
-    out.update(no_cache_load_seconds=wall, no_cache_load_rss_mib=rss)
-    wall, rss, rc = _cli_run(["validate", str(data)], cache)
-    assert rc == 0, "first-use validate failed"
-    out.update(first_use_ingest_seconds=wall, first_use_ingest_rss_mib=rss,
-               ingest_over_load=wall / out["no_cache_load_seconds"])
-    # the quick smoke run checks the harness, not the ranker: a blend-only model builds in
-    # seconds where training the ranker at S takes minutes (benchmarks/ranker.py measures it)
-    wall, rss, rc = _cli_run(["build", "--data", str(data)] + (["--ranker", "none"] if quick else []), cache)
-    assert rc == 0, "build failed"
-    out.update(build_seconds=wall, build_rss_mib=rss)
-    time.sleep(2.1)  # past the racily-clean margin of the files just written (docs/cache.md)
+    if not commands_only:
+        wall, rss, rc = _cli_run(["validate", str(data)], blocker / "cache")
+        assert rc == 0, "validate without a cache failed"
+        out.update(no_cache_load_seconds=wall, no_cache_load_rss_mib=rss)
+        wall, rss, rc = _cli_run(["validate", str(data)], cache)
+        assert rc == 0, "first-use validate failed"
+        out.update(first_use_ingest_seconds=wall, first_use_ingest_rss_mib=rss,
+                   ingest_over_load=wall / out["no_cache_load_seconds"])
+        # the quick smoke run checks the harness, not the ranker: a blend-only model builds in
+        # seconds where training the ranker at S takes minutes (benchmarks/ranker.py measures it)
+        wall, rss, rc = _cli_run(["build", "--data", str(data)] + (["--ranker", "none"] if quick else []), cache)
+        assert rc == 0, "build failed"
+        out.update(build_seconds=wall, build_rss_mib=rss)
+        time.sleep(2.1)  # past the racily-clean margin of the files just written (docs/cache.md)
     runs = 1 if quick else 7
     floor = [_cli_run(["--version"], cache)[0] for _ in range(runs)]
     out["version_p50_seconds"] = float(np.median(floor))
@@ -346,6 +359,7 @@ def stage_cli(data: Path, work: Path, quick: bool) -> dict[str, Any]:
         out[f"{name}_p50_seconds"] = float(np.median(walls))
         out[f"{name}_max_seconds"] = float(np.max(walls))
         out[f"{name}_peak_rss_mib"] = float(np.max(peaks))
+    out["load_average_1min_end"] = os.getloadavg()[0]
     out["runs"] = runs
     out["seconds"] = time.perf_counter() - t_total
     return out
@@ -358,8 +372,11 @@ STAGE_FUNCS: dict[str, Callable[[Path, Path, bool], dict[str, Any]]] = {
 }
 
 
-def run_stage(stage: str, data: Path, work: Path, quick: bool) -> dict[str, Any]:
-    result = STAGE_FUNCS[stage](data, work, quick)
+def run_stage(stage: str, data: Path, work: Path, quick: bool, cli_commands_only: bool = False) -> dict[str, Any]:
+    if stage == "cli" and cli_commands_only:
+        result = stage_cli(data, work, quick, commands_only=True)
+    else:
+        result = STAGE_FUNCS[stage](data, work, quick)
     result["peak_rss_mib"] = _peak_rss_mib()
     return result
 
@@ -379,10 +396,11 @@ def generate(size: str, workdir: Path, seed: int) -> Path:
     return out
 
 
-def spawn(stage: str, data: Path, work: Path, quick: bool) -> dict[str, Any]:
+def spawn(stage: str, data: Path, work: Path, quick: bool, cli_commands_only: bool = False) -> dict[str, Any]:
     out = work / f"{stage}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage, "--data", str(data),
-           "--work", str(work), "--result", str(out)] + (["--quick"] if quick else [])
+           "--work", str(work), "--result", str(out)] + (["--quick"] if quick else []) + \
+        (["--cli-commands-only"] if cli_commands_only else [])
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t
@@ -539,8 +557,9 @@ def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
              f"Each command run {r.get('runs')} times after one warm-up run (`cli` stage of `benchmarks/run.py`). "
              f"For scale: `creatormatch --version` takes {_fmt(r.get('version_p50_seconds'))} s and a bare "
              f"`python -c 'import numpy, scipy.sparse, click'` {_fmt(r.get('import_floor_p50_seconds'))} s (p50); "
-             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))} on "
-             f"{os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
+             f"1-minute load average during the runs: {_fmt(r.get('load_average_1min'))}"
+             + (f" at the start, {_fmt(r['load_average_1min_end'])} at the end" if "load_average_1min_end" in r else "")
+             + f" on {os.cpu_count()} cores" + (f"; machine: {r['machine']}" if r.get("machine") else "") + ".", "",
              "| command | p50 wall (s) | max wall (s) | peak RSS (MiB) | in-process, same data |", "|---|---|---|---|---|"]
     for name, template in CLI_COMMANDS.items():
         if f"{name}_p50_seconds" not in r:
@@ -548,6 +567,9 @@ def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
         shown = " ".join(a for a in template if a not in ("BRAND", "CREATOR"))
         lines.append(f"| `{shown}` | {_fmt(r[f'{name}_p50_seconds'])} | {_fmt(r[f'{name}_max_seconds'])} | "
                      f"{_fmt(r[f'{name}_peak_rss_mib'])} | {in_process.get(name, '')} |")
+    if r.get("commands_only"):
+        lines += ["", "The commands were re-timed with `--cli-commands-only` on the cache of the full run whose "
+                  "first-use figures follow."]
     lines += ["", f"First use: `validate` without a cache (read, parse, validate: what every command paid before) "
               f"{_fmt(r.get('no_cache_load_seconds'))} s; with an empty cache (the same plus writing the columnar "
               f"copy) {_fmt(r.get('first_use_ingest_seconds'))} s, ratio {_fmt(r.get('ingest_over_load'))}; "
@@ -565,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--quick", action="store_true", help="fewer brands, no side-by-side baselines (smoke test)")
     ap.add_argument("--render-only", action="store_true", help="rewrite --out from --json without measuring")
+    ap.add_argument("--cli-commands-only", action="store_true",
+                    help="cli stage: re-time only the commands, on the cache of an earlier full cli run "
+                         "(its first-use figures are kept)")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -572,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if args.stage:  # child process
-        result = run_stage(args.stage, args.data, args.work, args.quick)
+        result = run_stage(args.stage, args.data, args.work, args.quick, args.cli_commands_only)
         args.result.write_text(json.dumps(result, indent=2, default=float))
         return 0
 
@@ -593,7 +618,11 @@ def main(argv: list[str] | None = None) -> int:
         results.setdefault(size, {})
         for stage in stages:
             print(f"[{size}] {stage} ...", file=sys.stderr, flush=True)
-            results[size][stage] = spawn(stage, data, work, args.quick)
+            earlier = results[size].get(stage, {})
+            results[size][stage] = spawn(stage, data, work, args.quick, args.cli_commands_only and stage == "cli")
+            if stage == "cli" and args.cli_commands_only and "error" not in results[size][stage]:
+                kept = {k: v for k, v in earlier.items() if k.startswith(("no_cache", "first_use", "ingest", "build"))}
+                results[size][stage] = {**kept, **results[size][stage]}
             r = results[size][stage]
             print(f"[{size}] {stage}: " + (f"{r['seconds']:.2f} s, peak {r['peak_rss_mib']:.0f} MiB"
                                           if "error" not in r else f"FAILED {r['error']}"), file=sys.stderr, flush=True)

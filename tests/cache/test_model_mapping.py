@@ -34,3 +34,28 @@ def test_new_members_and_header_fields_round_trip_untouched(market, tmp_path):
     model = replace(model, extra={"ranker": {"features": ["a", "b"], "version": 2}})
     path = save_model(model, tmp_path / "m.npz")
     assert load_model(path).extra == {"ranker": {"features": ["a", "b"], "version": 2}}
+
+
+def test_plain_headers_are_parsed_like_numpy_does(tmp_path) -> None:
+    """The fast path for numpy's one-line ``.npy`` header gives numpy's own dtype, shape and
+    order; other headers (a structured dtype) go through numpy's parser."""
+    import numpy as np
+
+    from creatormatch.recommend._npzmap import NpzMap, _plain_npy_header, write_aligned_npz
+
+    arrays = {"f8": np.arange(10.0), "f4_2d": np.zeros((3, 4), np.float32), "bytes": np.array([b"ab", b"c"]),
+              "empty": np.zeros(0, np.int64), "fortran": np.asfortranarray(np.ones((2, 3))),
+              "bool": np.array([True, False]), "structured": np.zeros(3, dtype=[("x", "<i4")])}
+    path = tmp_path / "a.npz"
+    with open(path, "wb") as fh:
+        write_aligned_npz(fh, arrays)
+    with open(path, "rb") as fh:
+        z = NpzMap(fh)
+    for name, arr in arrays.items():
+        got = z[name]
+        assert got.dtype == arr.dtype and got.shape == arr.shape and np.array_equal(got, arr), name
+    raw = path.read_bytes()
+    plain = raw.index(b"\x93NUMPY")
+    assert _plain_npy_header(raw, plain, len(raw))[:3] == (np.dtype("<f8"), (10,), False)
+    structured = raw.rindex(b"\x93NUMPY")
+    assert _plain_npy_header(raw, structured, len(raw)) is None

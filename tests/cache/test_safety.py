@@ -195,13 +195,12 @@ def test_a_warm_match_imports_only_what_it_needs(args, market, cache, cm):
                          env=cli_env(cache), timeout=300)
     assert run.returncode == 0, run.stderr
     loaded = set(json.loads(run.stdout.splitlines()[-1]))
-    heavy = {"networkx", "implicit", "matplotlib", "neo4j", "pyarrow"}
+    heavy = {"networkx", "implicit", "matplotlib", "neo4j", "pyarrow", "scipy.special", "scipy.stats"}
     # match ranks with the learned ranker when the model has one: it needs lightgbm (about
-    # 0.2 s to import); and it prices its rows (rate, fair rate), which reads the dataset's
-    # columnar copy through pyarrow. similar needs neither
-    if args[0] == "match":
-        heavy -= {"pyarrow"}
-    else:
+    # 0.2 s to import); it prices its rows (rate, fair rate) from the price book stored in
+    # the model, so it reads neither the dataset's columnar copy (pyarrow) nor scipy.special.
+    # similar needs no lightgbm either
+    if args[0] != "match":
         heavy.add("lightgbm")
     assert not loaded & heavy, sorted(loaded & heavy)
     # nor the modules of other commands, nor the CSV loader

@@ -7,7 +7,7 @@ import pytest
 
 from creatormatch.errors import UsageError
 from creatormatch.pricing.categories import brand_factor, category_multipliers, creator_mix
-from creatormatch.pricing.estimate import _hierarchical_means, posterior_value
+from creatormatch.pricing.estimate import PSEUDO_VIDEOS, _bias_at, _hierarchical_means, log_mean_bias, posterior_value
 from creatormatch.pricing.evidence import SalesEvidence
 from creatormatch.pricing.fair_rate import fair_rates
 
@@ -78,3 +78,39 @@ def test_category_multipliers_hand_example() -> None:
     assert mix[0] == pytest.approx((2 * r[1] + r[2]) / 3) and mix[1] == 1.0
     assert brand_factor(r, mix, 2, np.array([0, 1])) == pytest.approx([r[2] / mix[0], r[2]])
     assert brand_factor(r, mix, -1, np.array([0, 1])).tolist() == [1.0, 1.0]
+
+
+def _alternating(creators: int = 20, videos: int = 40) -> SalesEvidence:
+    """Each creator's videos in time order: 0, 2, 0, 2, ... (mean 1 per video)."""
+    vc = np.repeat(np.arange(creators), videos)
+    vg = np.tile(np.array([0.0, 2.0]), creators * videos // 2)
+    n = np.full(creators, float(videos))
+    return SalesEvidence(n, n.copy(), vc, vg, np.full(len(vc), -1, np.int64))
+
+
+def test_log_mean_bias_hand_example() -> None:
+    # 20 creators x 40 videos alternating 0, 2; crude peer level 1, h = 0.02, kappa = 2.
+    # The whole record: log((40 + h) / (40 + h)) = 0, its own bias -kappa / (2 (40 + h)).
+    ev = _alternating()
+    h, kappa = PSEUDO_VIDEOS, 2.0
+    b = log_mean_bias(ev, np.ones(20), kappa)
+    tail = kappa / (2 * (40 + h))
+    # n = 1: half the windows hold a 0, half a 2
+    assert b[1] == pytest.approx(0.5 * (np.log(h / (1 + h)) + np.log((2 + h) / (1 + h))) - tail)
+    # n = 2: every window is (0, 2), exactly the mean
+    assert b[2] == pytest.approx(-tail)
+    # n = 3: 13 whole windows per creator, starting on 0, 2, 0, ...: sums 2, 4, 2, ... (7 and 6 of them)
+    w3 = (7 * np.log((2 + h) / (3 + h)) + 6 * np.log((4 + h) / (3 + h))) / 13
+    assert b[3] == pytest.approx(w3 - tail)
+    # windows of 21 or more need records of 42 videos: not measured
+    assert np.isfinite(b[20]) and np.isnan(b[21])
+
+
+def test_bias_between_and_beyond_the_measured_windows() -> None:
+    bias = np.full(33, np.nan)
+    bias[1:5] = [-1.0, -0.6, -0.4, -0.3]
+    got = _bias_at(bias, np.array([1.0, 1.5, 4.0, 8.0]), kappa=2.0)
+    assert got == pytest.approx([-1.0, -0.8, -0.3, -0.3 * 4 / 8])
+    # nothing measured: the log-normal rule -kappa / (2 (n + h))
+    assert _bias_at(np.full(33, np.nan), np.array([3.0]), 2.0)[0] == pytest.approx(-1.0 / (3 + PSEUDO_VIDEOS))
+

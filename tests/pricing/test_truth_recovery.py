@@ -37,3 +37,15 @@ def test_interval_covers_the_truth_about_80_percent(default_data) -> None:
     t = truth.creator_expected_gmv
     inside = (t >= est.low) & (t <= est.high)
     assert 0.75 <= inside.mean() <= 0.85
+
+
+def test_interval_misses_fall_evenly_on_both_sides(default_data) -> None:
+    # an estimate biased one way shows as misses on one side (before the measured log-mean
+    # bias: truth below the interval 14 %, above 9 %)
+    dataset, truth = default_data
+    est = expected_value_per_video(dataset)
+    t = truth.creator_expected_gmv
+    below, above = (t < est.low).mean(), (t > est.high).mean()
+    assert abs(below - above) <= 0.03
+    assert abs(np.mean(np.log(t) - np.log(est.prior) + est.model.tau2 / 2)) <= 0.05   # peer levels unbiased
+

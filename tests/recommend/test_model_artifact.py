@@ -198,8 +198,9 @@ def test_loading_while_the_model_is_replaced(matcher, tmp_path):
 
 
 def test_a_format_2_model_is_refused_with_a_rebuild_hint(matcher, tmp_path):
-    """Format 3 changed the ranker's features (and dropped ``affinity``): a format-2 file is
-    refused, naming the formats this version reads and how to rebuild."""
+    """Format 3 changed the ranker's features (and dropped ``affinity``), format 4 stores the
+    derived structures and the price book: a format-2 file is refused, naming the formats
+    this version reads and how to rebuild."""
     from creatormatch.recommend.model import _arrays, _digest, _header
 
     model = matcher.model
@@ -208,5 +209,5 @@ def test_a_format_2_model_is_refused_with_a_rebuild_hint(matcher, tmp_path):
     header["digest"] = _digest(header, arrays)
     path = tmp_path / "format2.npz"
     np.savez(path, header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8), **arrays)
-    with pytest.raises(ModelError, match="model format 2.*reads formats 3.*creatormatch build"):
+    with pytest.raises(ModelError, match=f"model format 2.*reads formats {FORMAT_VERSION}.*creatormatch build"):
         load_model(path)

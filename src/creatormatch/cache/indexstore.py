@@ -1,8 +1,11 @@
-"""The creator indices of a dataset, computed once and kept in the cache.
+"""The creator tables of a dataset -- its creator indices and its price book -- computed
+once and kept in the cache.
 
 ``scores``, ``scorecard`` and ``influencers`` need every index of every creator
-(``indices.compute_indices``: 36 s at 1M creators).  The result depends only on the
-dataset's content and on the creatormatch version, so it is stored once per fingerprint::
+(``indices.compute_indices``: 36 s at 1M creators); ``match``, ``scorecard``, ``pricing``
+and ``plan`` need the price book (``pricing.PriceBook``: the evidence of every shoppable
+video and the estimate's fit).  Both depend only on the dataset's content and on the
+creatormatch version, so they are stored once per fingerprint, in one file::
 
     $CREATORMATCH_CACHE/<fingerprint>.indices.npz
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,10 +32,10 @@ from . import seal as seals
 from .filestate import file_state
 from ..progress import Say
 
-__all__ = ["cached_indices", "indices_entry", "FORMAT"]
+__all__ = ["cached_indices", "cached_price_book", "cached_creator_tables", "CreatorTables", "indices_entry", "FORMAT"]
 
 FORMAT = "creatormatch-indices"
-FORMAT_VERSION = 2  # 2: each index keeps its not-available reason
+FORMAT_VERSION = 3  # 2: each index keeps its not-available reason; 3: the price book (members prices.*)
 
 
 
@@ -115,11 +118,13 @@ def _digest(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def save_indices(indices, fingerprint: str, path: Path) -> Path:
-    """Write ``indices`` of the dataset ``fingerprint`` to ``path`` atomically."""
+def save_indices(indices, book, fingerprint: str, path: Path) -> Path:
+    """Write ``indices`` and the price ``book`` of the dataset ``fingerprint`` to ``path`` atomically."""
     from ..recommend._npzmap import write_aligned_npz
 
     header, arrays = _flatten(indices)
+    header["prices"], prices = book.to_arrays()
+    arrays.update({f"prices.{name}": a for name, a in prices.items()})
     header.update(format=FORMAT, format_version=FORMAT_VERSION, creatormatch_version=__version__,
                   fingerprint=fingerprint)
     header["digest"] = _digest(header, arrays)
@@ -132,7 +137,7 @@ class IndicesDamaged(Exception):
 
 
 def load_indices(path: Path, fingerprint: str, trusted_digest: str | None = None):
-    """``(CreatorIndices, digest)`` from ``path``; ``IndicesDamaged`` when it is unusable."""
+    """``(CreatorTables, digest)`` from ``path``; ``IndicesDamaged`` when it is unusable."""
     from ..recommend._npzmap import NpzDamaged, NpzMap
 
     try:
@@ -151,9 +156,24 @@ def load_indices(path: Path, fingerprint: str, trusted_digest: str | None = None
         if _digest(header, arrays) != header.get("digest"):
             raise IndicesDamaged("does not match its digest")
     try:
-        return _rebuild(header, arrays), str(header["digest"])
+        tables = CreatorTables(_rebuild(header, arrays), _price_book(header, arrays))
+        return tables, str(header["digest"])
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise IndicesDamaged(f"incomplete ({exc})") from None
+
+
+def _price_book(header: dict[str, Any], arrays: dict[str, np.ndarray]):
+    from ..pricing.book import PriceBook
+
+    n = len("prices.")
+    return PriceBook.from_arrays(header["prices"], {k[n:]: a for k, a in arrays.items() if k.startswith("prices.")})
+
+
+class CreatorTables(NamedTuple):
+    """What one entry holds: ``indices`` (``CreatorIndices``) and ``prices`` (``PriceBook``)."""
+
+    indices: Any
+    prices: Any
 
 
 def verify_indices(path: Path) -> list[str]:
@@ -169,24 +189,46 @@ def verify_indices(path: Path) -> list[str]:
 def cached_indices(dataset: Dataset, say: Say | None = None):
     """``compute_indices(dataset)``, from the cache when it holds them for this content.
 
-    The first call for a fingerprint computes and stores them (when the cache can be
-    written); later calls map the stored arrays.
+    The first call for a fingerprint computes and stores them with the price book (when
+    the cache can be written); later calls map the stored arrays.
     """
+    return _cached_tables(dataset, say).indices
+
+
+def cached_creator_tables(data, say: Say | None = None) -> CreatorTables:
+    """Both: ``(indices, prices)`` from one read of the entry (``scorecard`` shows both)."""
+    return _cached_tables(data, say)
+
+
+def cached_price_book(data, say: Say | None = None):
+    """``PriceBook.from_dataset`` of ``data`` (a ``Dataset``, or a ``cache.DatasetRef``
+    loaded only when the book has to be computed), from the cache like ``cached_indices``."""
+    return _cached_tables(data, say).prices
+
+
+def _cached_tables(data, say: Say | None = None) -> CreatorTables:
     from ..indices import compute_indices
+    from ..pricing.book import PriceBook
+    from .ingest import fingerprint_and_loader
 
     speak = say or (lambda _m: None)
-    fp = dataset.fingerprint
+    fp, get_dataset = fingerprint_and_loader(data)
+
+    def compute() -> CreatorTables:
+        dataset = get_dataset()
+        return CreatorTables(compute_indices(dataset), PriceBook.from_dataset(dataset))
+
     if not location.valid_fingerprint(fp) or not location.ensure_writable(speak):
-        return compute_indices(dataset)
+        return compute()
     path = indices_entry(fp)
     if path.is_file():
         reference, state = seals.reference_now(), file_state(path)
         trusted = seals.sealed_digest(path)
         try:
-            indices, digest = load_indices(path, fp, trusted)
+            tables, digest = load_indices(path, fp, trusted)
             if trusted is None:
                 seals.seal(path, digest, state, reference)
-            return indices
+            return tables
         except IndicesDamaged as exc:
             speak(f"Cached indices not usable ({exc}); computing them again.")
     with location.entry_lock(f"indices-{fp}"):
@@ -195,9 +237,9 @@ def cached_indices(dataset: Dataset, say: Say | None = None):
                 return load_indices(path, fp)[0]
             except IndicesDamaged:
                 pass
-        indices = compute_indices(dataset)
+        tables = compute()
         try:
-            save_indices(indices, fp, path)
+            save_indices(tables.indices, tables.prices, fp, path)
         except OSError as exc:
             location.warn_unwritable(exc, speak)
-        return indices
+        return tables

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 from ..data.contract import FILES
@@ -34,7 +35,7 @@ from .filestate import FileState, file_state, read_json, trusted_unchanged, writ
 from ..progress import RowProgress as Progress
 from ..progress import Say
 
-__all__ = ["DatasetRef", "open_dataset", "content_fingerprint", "RECORD_VERSION", "RACY_MARGIN_NS"]
+__all__ = ["DatasetRef", "open_dataset", "fingerprint_and_loader", "content_fingerprint", "RECORD_VERSION", "RACY_MARGIN_NS"]
 
 RECORD_VERSION = 1
 #: A file modified less than this long before its content was hashed is hashed again next
@@ -246,3 +247,11 @@ def open_dataset(root: str | Path, say: Say | None = None, progress: Progress | 
     speak = say or (lambda _m: None)
     root = Path(root)
     return DatasetRef(root, speak, progress, location.ensure_writable(speak))
+
+
+def fingerprint_and_loader(data: "Dataset | DatasetRef") -> tuple[str, Callable[[], Dataset]]:
+    """The fingerprint of a ``Dataset`` or ``DatasetRef`` and a function giving its data
+    (for a ``DatasetRef``: loaded only when called)."""
+    if isinstance(data, DatasetRef):
+        return data.fingerprint, data.load
+    return data.fingerprint, lambda: data

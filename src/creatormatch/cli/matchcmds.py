@@ -59,23 +59,21 @@ PRICE_FIELDS = ("rate_per_video", "expected_gmv_per_video", "expected_gmv_low", 
                 "value_ratio", "underpriced")
 
 
-def _match_prices(dataset, results: dict[str, list], category: str | None, target_roas: float) -> dict[str, list]:
-    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available)."""
+def _match_prices(matcher, dataset, results: dict[str, list], category: str | None,
+                  target_roas: float) -> dict[str, list]:
+    """Per brand, per match: the ``PRICE_FIELDS`` (None = not available), from the price
+    book stored in the model (``build``), else from the one cached beside the dataset's
+    indices (``cache.indexstore``)."""
     import numpy as np
 
-    from ..pricing import PriceBook
-    from ..vocabulary import Vocabulary
+    from .scores import price_book
 
-    if hasattr(dataset, "load"):    # a cache.DatasetRef: prices need the data itself
-        dataset = dataset.load()
-    book = PriceBook.from_dataset(dataset)
-    k = Vocabulary.of_dataset(dataset).category(category) if category else None
+    book = matcher.model.prices if matcher.model.prices is not None else price_book(dataset)
+    k = matcher.category_row(category) if category else None
     out: dict[str, list] = {}
     for brand_id, matches in results.items():
-        b = int(dataset.brands.position(brand_id)[0])
-        rows = dataset.creators.position(np.array([m.creator_id for m in matches], dtype=str)) if matches else \
-            np.zeros(0, np.int64)
-        p = book.for_brand(b, rows, target_roas, category_row=k)
+        rows = np.array([m.creator_row for m in matches], np.int64)
+        p = book.for_brand(matcher.brand_row(brand_id), rows, target_roas, category_row=k)
 
         def num(x: float, digits: int = 2) -> float | None:
             return round(float(x), digits) if np.isfinite(x) else None
@@ -152,7 +150,7 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     (or, with --out, keeps) had tuned ones from 'creatormatch tune'.
     """
     from ..ranker.train import RankerParams, build_with_ranker
-    from ..recommend.cache import cache_path
+    from ..recommend.cache import attach_prices, cache_path
     from ..recommend.matcher import Matcher
     from ..recommend.params import MatchParams
 
@@ -169,6 +167,7 @@ def build(data_dir: Path | None, out: Path | None, mf_model: str, factors: int |
     else:
         matcher = build_with_ranker(dataset, params, RankerParams(horizon_days=horizon, seed=seed),
                                     progress=lambda m: echo_err(f"  {m}"))
+    attach_prices(matcher, dataset, progress=lambda m: echo_err(f"  {m}"))
     path = out if out is not None else cached
     echo_err("  saving")
     matcher.save(path)
@@ -210,6 +209,8 @@ MATCH_COLUMNS = ("brand_id", "rank", "creator_id", "handle", "market", "follower
 
 def _match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
                  prices: dict[str, list] | None = None) -> str:
+    from .._textcolumns import text_at
+
     out: list[str] = []
     for i, (brand_id, matches) in enumerate(results.items()):
         b = matcher.brand_row(brand_id)
@@ -217,7 +218,8 @@ def _match_table(matcher, results: dict[str, list], n_candidates: dict[str, int]
         cat_name = f", {matcher.model.tables['category']['name'][cat]}" if cat >= 0 else ""
         if i:
             out.append("")
-        out.append(f"Creators for {matcher.brand['name'][b]} ({brand_id}, {matcher.brand['market'][b]}{cat_name}): "
+        name, market = (text_at(matcher.brand, key, b) for key in ("name", "market"))
+        out.append(f"Creators for {name} ({brand_id}, {market}{cat_name}): "
                    f"top {len(matches):,} of {plural(n_candidates[brand_id], 'candidate')}")
         if matcher.use_ranker:
             days = matcher.model.ranker.horizon_days
@@ -319,7 +321,7 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
     for b, row in rows_of.items():
         results[b] = matcher.match(row, filters, top or None)
         counts[b] = int(matcher.candidate_mask(row, filters).sum())
-    prices = _match_prices(dataset, results, category, roas)
+    prices = _match_prices(matcher, dataset, results, category, roas)
     left_out = sum(counts[b] - len(results[b]) for b in results)
     export(_match_rows(results, prices), MATCH_COLUMNS, fmt, out_path=out_path, excel=excel,
            json_value={b: [m.to_dict() | prices[b][i] | _index_fields(m.components) for i, m in enumerate(ms)]

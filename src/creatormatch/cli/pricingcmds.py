@@ -49,16 +49,17 @@ def pricing(data_dir: Path | None, market: str | None, category: str | None, onl
     Best value for money first; --category keeps creators whose primary category is C or
     below it.  Formulas: docs/pricing.md.
     """
-    from ..pricing import PRICING_COLUMNS, PriceBook
+    from ..pricing import PRICING_COLUMNS
     from ..pricing.fair_rate import check_target_roas
     from ..vocabulary import Vocabulary
     from .datacmds import load_for_cli
+    from .scores import price_book
 
     check_target_roas(target_roas)
     dataset = load_for_cli(data_dir)
     m = Vocabulary.of_dataset(dataset).market(market, allow_any=True) if market else None
     members = _category_members(dataset, category) if category else None
-    book = PriceBook.from_dataset(dataset)
+    book = price_book(dataset)
     rows, fair = book.select(market=None if m == "any" else m, category_members=members,
                              underpriced=only_underpriced, target_roas=target_roas, top=None)
     n = effective_top(top, fmt)
@@ -116,12 +117,12 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
     the sharing constraint cost against planning each brand alone.  See docs/pricing.md.
     """
     from ..errors import UsageError
-    from ..pricing import PriceBook
     from ..pricing.acceptance import acceptance_history
     from ..pricing.campaign import CANDIDATES, PLAN_COLUMNS, plan_campaigns
     from ..pricing.fair_rate import check_target_roas
     from ..recommend.cache import load_or_build
     from .matchcmds import load_source
+    from .scores import price_book
 
     if not np.isfinite(budget) or budget < 0:
         raise UsageError(f"{{option}} must be a number of at least 0 (got {budget:g})", option="budget")
@@ -135,7 +136,8 @@ def plan(brands: tuple[str, ...], budget: float, max_videos: int, max_brands: in
     dataset = load_source(data_dir, "csv")
     matcher = load_or_build(dataset, model_path=model_path, progress=echo_err)
     brand_ids = list(dict.fromkeys(str(matcher.brand["id"][matcher.brand_row(b)]) for b in brands))
-    result = plan_campaigns(matcher, PriceBook.from_dataset(dataset), acceptance_history(dataset), brand_ids,
+    book = matcher.model.prices if matcher.model.prices is not None else price_book(dataset)
+    result = plan_campaigns(matcher, book, acceptance_history(dataset), brand_ids,
                             budget, max_videos=max_videos, max_brands=max_brands, category=category,
                             candidates=candidates or CANDIDATES, target_roas=target_roas)
     s = result.summary()

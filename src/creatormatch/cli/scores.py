@@ -22,6 +22,13 @@ def compute_indices(dataset):
     return cached_indices(dataset, say=echo_err)
 
 
+def price_book(dataset):
+    """The price book of ``dataset`` (a ``Dataset`` or ``cache.DatasetRef``), cached beside
+    its indices (``cache.indexstore``)."""
+    from ..cache.indexstore import cached_price_book
+
+    return cached_price_book(dataset, say=echo_err)
+
 #: Short table titles; the CSV/JSON columns keep their full names.
 _SHORT = {
     "creator_id": "creator", "market": "mkt", "cooperation_index": "coop", "consistency_index": "consist",
@@ -81,12 +88,14 @@ def scorecard(creator_id: str, data_dir: Path | None, fmt: str) -> None:
 
     CREATOR is a creator_id or a handle, any case.  --format text is the old name of table.
     """
+    from ..cache.indexstore import cached_creator_tables
     from ..indices import scorecard as build_scorecard
     from ..vocabulary import Vocabulary
 
     dataset = load_for_cli(data_dir)
     row = Vocabulary.of_dataset(dataset).creator(creator_id)
-    card = build_scorecard(dataset, compute_indices(dataset), row)
+    tables = cached_creator_tables(dataset, say=echo_err)   # indices and price book, one read
+    card = build_scorecard(dataset, tables.indices, row, prices=tables.prices)
     emit_text(json_text(card.to_dict()) if fmt == "json" else card.render().rstrip("\n") + "\n")
 
 

@@ -46,7 +46,7 @@ import scipy.sparse as sp
 
 from .build import NODE_TYPES, RELATIONS, MarketGraph
 
-__all__ = ["TypedWalk", "CreatorScope", "truncated_walk_dense"]
+__all__ = ["TypedWalk", "CreatorScope", "transition_blocks", "truncated_walk_dense"]
 
 _Vec = tuple[np.ndarray, np.ndarray]  # (sorted unique rows, values)
 _EMPTY: _Vec = (np.zeros(0, np.int64), np.zeros(0))
@@ -95,6 +95,27 @@ def _reduce(cols: np.ndarray, w: np.ndarray, n: int) -> _Vec:
     return idx, np.bincount(inv, weights=w)
 
 
+def transition_blocks(graph: MarketGraph) -> tuple[dict[tuple[str, str], sp.csr_array], dict[str, np.ndarray]]:
+    """The walk's typed weight blocks and the weighted degree of every node, from the graph.
+
+    ``blocks[(S, T)] = sum of W_r over relations r from S to T  +  sum of W_r^T over
+    relations r from T to S`` (CSR, column indices sorted; ``parent`` gives both
+    directions of category -> category), and ``degree[S][i] = sum_r (W_r 1)_i + (W_r^T 1)_i``
+    over every relation at type ``S``.  O(edges): the transposes are the cost a stored
+    model spares a new process (``recommend.model``).
+    """
+    blocks: dict[tuple[str, str], sp.csr_array] = {}
+    for name, (s, t) in RELATIONS.items():
+        m = graph.relations.get(name)
+        if m is None or m.nnz == 0:
+            continue
+        for key, mat in (((s, t), m), ((t, s), sp.csr_array(m.T))):
+            blocks[key] = mat if key not in blocks else sp.csr_array(blocks[key] + mat)
+    for key, mat in blocks.items():
+        mat.sort_indices()
+    return blocks, graph.degrees()
+
+
 class TypedWalk:
     """Transition blocks of a ``MarketGraph`` prepared for truncated walks.
 
@@ -120,19 +141,23 @@ class TypedWalk:
     hub_cache_values: int = 32 * 1024 * 1024
 
     def __init__(self, graph: MarketGraph):
-        self.sizes = dict(graph.sizes)
-        degree = graph.degrees()
+        blocks, degree = transition_blocks(graph)
+        self._set(graph.sizes, blocks, degree)
+
+    @classmethod
+    def from_blocks(cls, sizes: dict[str, int], blocks: dict[tuple[str, str], sp.csr_array],
+                    degree: dict[str, np.ndarray]) -> "TypedWalk":
+        """A walk over blocks and degrees computed before (``transition_blocks``), e.g. stored
+        in a model file: no pass over the edges, so a new process starts in O(node types)."""
+        walk = cls.__new__(cls)
+        walk._set(sizes, blocks, degree)
+        return walk
+
+    def _set(self, sizes: dict[str, int], blocks: dict[tuple[str, str], sp.csr_array],
+             degree: dict[str, np.ndarray]) -> None:
+        self.sizes = dict(sizes)
         self.degree = degree
-        self.inv_degree = {t: np.divide(1.0, d, out=np.zeros_like(d), where=d > 0) for t, d in degree.items()}
-        blocks: dict[tuple[str, str], sp.csr_array] = {}
-        for name, (s, t) in RELATIONS.items():
-            m = graph.relations.get(name)
-            if m is None or m.nnz == 0:
-                continue
-            for key, mat in (((s, t), m), ((t, s), sp.csr_array(m.T))):
-                blocks[key] = mat if key not in blocks else sp.csr_array(blocks[key] + mat)
-        for key, mat in blocks.items():
-            mat.sort_indices()
+        self.inv_degree = {t: np.divide(1.0, d, out=np.zeros(len(d)), where=d > 0) for t, d in degree.items()}
         self.blocks = blocks
         self._scopes: dict[str, CreatorScope] = {}
 

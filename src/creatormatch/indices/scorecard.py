@@ -154,8 +154,13 @@ class Scorecard:
 # --------------------------------------------------------------------------- building
 
 
-def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_categories: int = 3) -> Scorecard:
-    """The scorecard of the creator at ``row`` of ``dataset.creators``."""
+def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_categories: int = 3,
+              prices: Any = None) -> Scorecard:
+    """The scorecard of the creator at ``row`` of ``dataset.creators``.
+
+    ``prices``: the dataset's ``pricing.PriceBook`` when the caller has it (e.g. from the
+    cache); computed from ``dataset`` otherwise.
+    """
     creators = dataset.creators
     market_codes = creators["market"]
     same_market = market_codes == market_codes[row]
@@ -170,15 +175,15 @@ def scorecard(dataset: Dataset, indices: CreatorIndices, row: int, *, top_catego
         market_creators=int(same_market.sum()),
         cards=cards,
         categories=_categories(dataset, indices, row, same_market, top_categories),
-        pricing=_price_card(dataset, row),
+        pricing=_price_card(dataset, row, prices),
     )
 
 
-def _price_card(dataset: Dataset, row: int) -> Any:
+def _price_card(dataset: Dataset, row: int, book: Any = None) -> Any:
     from ..pricing import PriceBook
     from ..pricing.explain import price_card
 
-    return price_card(PriceBook.from_dataset(dataset), row)
+    return price_card(book if book is not None else PriceBook.from_dataset(dataset), row)
 
 
 def _card(name: str, result: IndexResult, i: int, peers_mask: np.ndarray, dataset: Dataset) -> IndexCard:

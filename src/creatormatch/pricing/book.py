@@ -8,18 +8,21 @@ multipliers (``categories``) and keeps the listed rates, so ``pricing``, ``match
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
+from .._textcolumns import TextColumns, Undecoded, encode_text, is_ascii
 from ..data.dataset import Dataset
 from ..errors import UsageError
 from .categories import brand_factor, category_multipliers, creator_mix
-from .estimate import ValueEstimate, expected_value_per_video
+from .estimate import PriceModel, ValueEstimate, expected_value_per_video
 from .evidence import SalesEvidence, sales_evidence
 from .fair_rate import DEFAULT_TARGET_ROAS, FairRates, fair_rates
 
 __all__ = ["PriceBook", "BrandPrices", "PRICING_COLUMNS"]
+
+_LABELS = ("creator_id", "handle", "market")
 
 #: Columns of ``creatormatch pricing --format csv``, exactly and in this order (issue 14).
 PRICING_COLUMNS = ("creator_id", "handle", "market", "followers", "rate_per_video", "expected_gmv_per_video",
@@ -42,17 +45,32 @@ class BrandPrices:
 
 @dataclass
 class PriceBook:
-    """Per-creator value per video and what it takes to price it for a brand."""
+    """Per-creator value per video and what it takes to price it for a brand.
 
-    creator_ids: np.ndarray
-    handle: np.ndarray
-    market: np.ndarray
+    ``labels`` holds the text columns ``creator_id``, ``handle`` and ``market`` (a plain
+    dict, or ``TextColumns`` decoded on first use when the book is read from the cache:
+    ``match`` prices ten rows without decoding a million ids).
+    """
+
+    labels: Mapping[str, np.ndarray]
     followers: np.ndarray
     rate: np.ndarray                 # listed rate_per_video, NaN when not listed
     value: ValueEstimate
     multipliers: np.ndarray          # per category row
     mix: np.ndarray                  # per creator
     brand_category: np.ndarray       # per brand row, -1 when none
+
+    @property
+    def creator_ids(self) -> np.ndarray:
+        return self.labels["creator_id"]
+
+    @property
+    def handle(self) -> np.ndarray:
+        return self.labels["handle"]
+
+    @property
+    def market(self) -> np.ndarray:
+        return self.labels["market"]
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, evidence: SalesEvidence | None = None) -> "PriceBook":
@@ -65,13 +83,51 @@ class PriceBook:
         c = dataset.creators
         brands = dataset.brands
         return cls(
-            creator_ids=c.ids, handle=c["handle"] if "handle" in c else np.full(len(c), ""),
-            market=c["market"], followers=c["followers"],
+            labels={"creator_id": c.ids, "handle": c["handle"] if "handle" in c else np.full(len(c), ""),
+                    "market": c["market"]},
+            followers=c["followers"],
             rate=c["rate_per_video"] if "rate_per_video" in c else np.full(len(c), np.nan),
             value=value, multipliers=mult, mix=creator_mix(ev, mult, len(c)),
             brand_category=(brands["category_id"].astype(np.int64) if "category_id" in brands
                             else np.full(len(brands), -1, np.int64)),
         )
+
+    #: Per-creator numeric arrays of ``ValueEstimate`` kept by ``to_arrays``.
+    _VALUE_ARRAYS = ("expected", "low", "high", "prior", "evidence", "own_mean", "weight")
+
+    def to_arrays(self, labels: bool = True) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """``(header, arrays)`` for storing the book (``cache.indexstore``, ``recommend.model``);
+        text as UTF-8 bytes (``labels=False``: without the text, which a model keeps already)."""
+        v = self.value
+        m = v.model
+        arrays: dict[str, np.ndarray] = {}
+        if labels:
+            arrays.update({f"label.{k}": encode_text(np.asarray(self.labels[k], str)) for k in _LABELS})
+        arrays.update(followers=np.asarray(self.followers), rate=np.asarray(self.rate, np.float64),
+                      multipliers=np.asarray(self.multipliers, np.float64), mix=np.asarray(self.mix, np.float64),
+                      brand_category=np.asarray(self.brand_category, np.int64))
+        weight = v.weight if v.weight is not None else np.zeros(len(v.expected))
+        for name in self._VALUE_ARRAYS:
+            arrays[f"value.{name}"] = np.asarray(weight if name == "weight" else getattr(v, name))
+        header: dict[str, Any] = {"model": {"kappa": m.kappa, "beta": m.beta, "tau2": m.tau2}}
+        if labels:
+            header["ascii"] = {k: is_ascii(np.asarray(self.labels[k], str)) for k in _LABELS}
+        return header, arrays
+
+    @classmethod
+    def from_arrays(cls, header: dict[str, Any], arrays: Mapping[str, np.ndarray],
+                    labels: Mapping[str, np.ndarray] | None = None) -> "PriceBook":
+        """The book ``to_arrays`` stored (arrays used in place, e.g. memory-mapped); ``labels``:
+        the text columns when they were stored elsewhere (``to_arrays(labels=False)``)."""
+        if labels is None:
+            labels = TextColumns()
+            for k in _LABELS:
+                dict.__setitem__(labels, k, Undecoded(arrays[f"label.{k}"], bool(header["ascii"][k])))
+        m = header["model"]
+        value = ValueEstimate(**{name: arrays[f"value.{name}"] for name in cls._VALUE_ARRAYS},
+                              model=PriceModel(kappa=float(m["kappa"]), beta=float(m["beta"]), tau2=float(m["tau2"])))
+        return cls(labels=labels, followers=arrays["followers"], rate=arrays["rate"], value=value,
+                   multipliers=arrays["multipliers"], mix=arrays["mix"], brand_category=arrays["brand_category"])
 
     def fair(self, target_roas: float = DEFAULT_TARGET_ROAS) -> FairRates:
         """Fair rates of every creator (own sales mix)."""

@@ -3,14 +3,17 @@
 The model (``docs/pricing.md``, "Expected GMV per video") works on the log scale, where
 the creator's value and the noise of its record are close to normal::
 
-    z_i = log(ybar*_i) + v_i / 2,   ybar*_i = (S_i + h m0_i) / (n_i + h),   v_i = kappa / (n_i + h)
+    z_i = log(ybar*_i) - b(n_i),    ybar*_i = (S_i + h m0_i) / (n_i + h),   v_i = kappa / (n_i + h)
     z_i | theta_i ~ N(theta_i, v_i)                     theta_i = log mu_i, mu_i the true mean
     theta_i       ~ N(p_i, tau^2),   p_i = beta * log(followers_i) + P_g(i)
 
 ``S_i`` is the GMV of the creator's ``n_i`` videos of evidence, ``h = PSEUDO_VIDEOS`` a small
 fraction of a video at the crude peer level ``m0_i`` (so a record of zero sales has a
-logarithm, without pulling low records up toward their peers), and
-``+ v_i / 2`` undoes the downward bias of the log of a mean.  The posterior is normal::
+logarithm, without pulling low records up toward their peers), and ``- b(n_i)`` undoes the
+downward bias of the log of a mean of ``n`` videos, ``b(n) = E[log ybar*_n] - log mu``,
+measured on the market's own long records (``log_mean_bias``; GMV per video is
+zero-inflated and heavy-tailed, so the log-normal rule ``b(n) = -v/2`` is twice too large
+for one video).  The posterior is normal::
 
     w_i     = tau^2 / (tau^2 + v_i)
     post_i  = p_i + w_i (z_i - p_i),     var_i = w_i v_i       (var_i = tau^2 without evidence)
@@ -27,15 +30,24 @@ Fitted by the method of moments (vectorised, no loop over creators):
 * ``P_g``: mean of ``z_i - beta log followers_i`` in group g = (size tier, market,
   top-level category), pulled toward the coarser group (tier, market), then (tier), then
   all creators by ``GROUP_PSEUDO_CREATORS``;
-* ``tau^2 = var(z_i - p_i) - mean(v_i)`` over creators with ``n_i >= MIN_FIT_VIDEOS``.
+* ``b(n)``, ``n = 1..BIAS_MAX_VIDEOS``: creators with at least ``max(2n, 20)`` videos, their
+  videos in time order cut into windows of ``n``; ``b(n)`` is the mean over creators of
+  the mean over their windows of ``log ybar*_window - log ybar*_record``, plus
+  ``-kappa / (2 N)`` (the bias of the whole record of ``N`` videos, where the log-normal
+  rule holds); linear in between, ``b(n) = b(n_last) n_last / n`` beyond the last ``n``
+  measured, ``-v / 2`` when no record is long enough;
+* ``tau^2 = var(z_i - p_i^(-i)) - mean(v_i)`` over creators with ``n_i >= MIN_FIT_VIDEOS``,
+  with ``p_i^(-i)`` the peer level without the creator's own record (its share
+  ``1 / (c_g + GROUP_PSEUDO_CREATORS)`` of its group's mean taken out): ``tau^2`` then
+  holds the error of the estimated peer level too, which the in-sample residuals hide.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.special import ndtri
 
 from ..data.dataset import Dataset
 from ..indices._stats import follower_tier
@@ -53,6 +65,8 @@ MIN_FIT_VIDEOS = 3
 #: Videos at the crude peer level added to every record (a record of zero sales stays finite);
 #: small, because a larger pull toward the peers hides how far low records really are.
 PSEUDO_VIDEOS = 0.02
+#: Longest window ``n`` at which the bias of the log of a mean, ``b(n)``, is measured.
+BIAS_MAX_VIDEOS = 32
 #: Creators with at least this many videos measure the split-half noise (shorter records
 #: rarely catch the rare big sale and understate it).
 SPLIT_MIN_VIDEOS = 10
@@ -123,14 +137,10 @@ def _hierarchical_means(levels: list[np.ndarray], x: np.ndarray, has: np.ndarray
 
 def _split_half_kappa(ev: SalesEvidence, crude: np.ndarray) -> float:
     """``kappa`` from the alternating split of each creator's videos (module docstring)."""
-    vc, vg = ev.video_creator, ev.video_gmv
     nc = len(ev.n)
-    if len(vc) == 0:
+    if len(ev.video_creator) == 0:
         return 1.0
-    order = np.argsort(vc, kind="stable")
-    c, g = vc[order], vg[order]
-    count = np.bincount(c, minlength=nc)
-    start = np.cumsum(count) - count
+    c, g, count, start = _videos_by_creator(ev)
     # earlier half vs later half (not alternating): the deliverables of one collaboration,
     # which share a product, stay together, so their common part counts as noise
     half = (2 * (np.arange(len(c)) - start[c]) >= count[c]).astype(np.int64)
@@ -147,6 +157,57 @@ def _split_half_kappa(ev: SalesEvidence, crude: np.ndarray) -> float:
     d = (a - b) / np.sqrt(1.0 / (nA[ok] + h) + 1.0 / (nB[ok] + h))
     kappa = float(np.mean(d * d))
     return float(np.clip(kappa, *_KAPPA_BOUNDS))
+
+
+def _videos_by_creator(ev: SalesEvidence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(creator, GMV) of every shoppable video sorted by creator (time order kept), the
+    videos per creator and the first position of each creator."""
+    order = np.argsort(ev.video_creator, kind="stable")
+    c, g = ev.video_creator[order], ev.video_gmv[order]
+    count = np.bincount(c, minlength=len(ev.n))
+    return c, g, count, np.cumsum(count) - count
+
+
+def log_mean_bias(ev: SalesEvidence, crude: np.ndarray, kappa: float) -> np.ndarray:
+    """``b(n) = E[log ybar*_n] - log mu`` for ``n = 0..BIAS_MAX_VIDEOS`` (NaN where not
+    measured; index 0 unused), from windows of the market's long records (module docstring).
+
+    ``b(n) = mean_i [ mean_w log ybar*_{i,w} - log ybar*_i ] - mean_i kappa / (2 (N_i + h))``
+    over creators ``i`` with ``N_i >= max(2n, 20)`` videos and their whole windows ``w`` of
+    ``n`` consecutive videos.  The windows lie inside the record, but the expectation of
+    a difference is the difference of expectations, so the overlap does not bias it.
+    """
+    out = np.full(BIAS_MAX_VIDEOS + 1, np.nan)
+    if len(ev.video_creator) == 0:
+        return out
+    _, g, count, start = _videos_by_creator(ev)
+    cum = np.concatenate([[0.0], np.cumsum(g)])
+    h = PSEUDO_VIDEOS
+    for n in range(1, BIAS_MAX_VIDEOS + 1):
+        ok = np.flatnonzero((count >= max(2 * n, SPLIT_MIN_VIDEOS * 2)) & (crude > 0))
+        if len(ok) < 20:
+            break
+        k = count[ok] // n                                  # whole windows per creator
+        who = np.repeat(ok, k)
+        first = start[who] + n * (np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k))
+        window = np.log((cum[first + n] - cum[first] + h * crude[who]) / (n + h))
+        record = np.log((cum[start[who] + count[who]] - cum[start[who]] + h * crude[who]) / (count[who] + h))
+        per_creator = np.bincount(np.repeat(np.arange(len(ok)), k), weights=window - record) / k
+        out[n] = float(per_creator.mean() - np.mean(kappa / (2.0 * (count[ok] + h))))
+    return out
+
+
+def _bias_at(bias: np.ndarray, n: np.ndarray, kappa: float) -> np.ndarray:
+    """``b(n)`` at each (possibly fractional) ``n`` from the measured ``bias`` (module docstring)."""
+    n = np.asarray(n, np.float64)
+    grid = np.flatnonzero(np.isfinite(bias))
+    if len(grid) == 0:
+        return -kappa / (2.0 * (n + PSEUDO_VIDEOS))
+    last = int(grid[-1])
+    out = np.interp(n, grid, bias[grid])
+    far = n > last
+    out[far] = bias[last] * last / n[far]
+    return out
 
 
 def fit_value_model(ev: SalesEvidence, followers: np.ndarray, groups: list[np.ndarray]
@@ -167,17 +228,25 @@ def fit_value_model(ev: SalesEvidence, followers: np.ndarray, groups: list[np.nd
     v = np.full(len(has), np.inf)
     z = np.full(len(has), np.nan)
     v[usable] = kappa / (ev.n[usable] + h)
-    z[usable] = np.log((ev.total[usable] + h * crude[usable]) / (ev.n[usable] + h)) + v[usable] / 2.0
+    bias = _bias_at(log_mean_bias(ev, np.nan_to_num(crude), kappa), ev.n[usable], kappa)
+    z[usable] = np.log((ev.total[usable] + h * crude[usable]) / (ev.n[usable] + h)) - bias
 
     fit = usable & (ev.n >= MIN_FIT_VIDEOS)
     beta = 0.0
     if fit.sum() >= 10 and np.var(logf[fit]) > 0:
         beta = float(np.cov(logf[fit], z[fit])[0, 1] / np.var(logf[fit], ddof=1))
     beta = float(np.clip(beta, *_BETA_BOUNDS))
-    p = _hierarchical_means(groups, np.where(usable, z - beta * logf, 0.0), usable) + beta * logf
+    x = np.where(usable, z - beta * logf, 0.0)
+    level = _hierarchical_means(groups, x, usable)
+    p = level + beta * logf
     tau2 = _MIN_TAU2
     if fit.sum() >= 10:
-        tau2 = float(np.var(z[fit] - p[fit]) - np.mean(v[fit]))
+        # the peer level without the creator's own record: its share of its finest group's mean out
+        finest = groups[-1]
+        members = np.bincount(finest[usable], minlength=int(finest.max()) + 1).astype(np.float64)[finest]
+        own = np.where(usable, 1.0 / (members + GROUP_PSEUDO_CREATORS), 0.0)
+        p_without = (level - own * x) / (1.0 - own) + beta * logf
+        tau2 = float(np.var(z[fit] - p_without[fit]) - np.mean(v[fit]))
     tau2 = max(tau2, _MIN_TAU2)
     return PriceModel(kappa=kappa, beta=beta, tau2=tau2), z, v, p
 
@@ -202,7 +271,7 @@ def posterior_value(z: np.ndarray, v: np.ndarray, p: np.ndarray, tau2: float,
     w = np.where(finite, tau2 / (tau2 + np.where(finite, v, 1.0)), 0.0)
     post = p + w * (np.where(finite, z, p) - p)
     var = np.where(finite, w * np.where(finite, v, 0.0), tau2)
-    q = float(ndtri((1.0 + interval) / 2.0))
+    q = NormalDist().inv_cdf((1.0 + interval) / 2.0)   # stdlib: scipy.special costs 0.1 s to import
     sd = np.sqrt(var)
     return np.exp(post + var / 2.0), np.exp(post - q * sd), np.exp(post + q * sd)
 

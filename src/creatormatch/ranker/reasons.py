@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._textcolumns import text_at
 from .features import FEATURE_NAMES, FEATURES, INDEX_NAMES, row_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,7 +64,7 @@ def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[
     """The pair's history with the brand in plain words (empty when they never met)."""
     if matcher.model.history is None:
         return []
-    brand = str(matcher.brand["name"][brand_row])
+    brand = text_at(matcher.brand, "name", brand_row)
     phrases = {
         "completed": "completed {n} collaboration{s} with {brand} (last invited {day})",
         "accepted": "accepted an invitation from {brand} on {day}, not yet delivered",
@@ -85,7 +86,7 @@ def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[
 
 def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: int, creator_row: int,
                 positive: bool) -> str | None:
-    brand = str(matcher.brand["name"][brand_row])
+    brand = text_at(matcher.brand, "name", brand_row)
     cr = matcher.creator
     if topic == "history":
         return None  # written by history_lines
@@ -135,7 +136,7 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
     if topic == "creator_positive":
         return f"{x['creator_positive']:.0f} collaborations with any brand"
     if topic == "in_market_brands":
-        return f"worked with {x['in_market_brands']:.0f} brands in {matcher.brand['market'][brand_row]}"
+        return f"worked with {x['in_market_brands']:.0f} brands in {text_at(matcher.brand, 'market', brand_row)}"
     if topic == "same_market":
         return "same market as the brand" if x["same_market"] > 0 else "in another market than the brand"
     if topic == "days_since_active":

@@ -17,12 +17,12 @@ dataset copies (``docs/cache.md``).  ``creatormatch cache verify`` re-checks eve
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Union
 
 from ..cache import location
 from ..cache import seal as seals
 from ..cache.filestate import file_state
-from ..cache.ingest import DatasetRef
+from ..cache.ingest import DatasetRef, fingerprint_and_loader
 from ..errors import ModelError
 from .params import MatchParams
 from ..progress import Say as Progress
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..data.dataset import Dataset
     from .matcher import Matcher
 
-__all__ = ["cache_dir", "cache_path", "load_or_build", "load_sealed"]
+__all__ = ["cache_dir", "cache_path", "load_or_build", "load_sealed", "attach_prices"]
 
 DataLike = Union["Dataset", DatasetRef]
 
@@ -59,12 +59,6 @@ def load_sealed(path: str | Path, fingerprint: str | None = None, seal: bool = T
     return Matcher(model)
 
 
-def _fingerprint_and_dataset(data: DataLike) -> tuple[str, Callable[[], "Dataset"]]:
-    if isinstance(data, DatasetRef):
-        return data.fingerprint, data.load
-    return data.fingerprint, lambda: data
-
-
 def load_or_build(dataset: DataLike, model_path: str | Path | None = None, params: MatchParams | None = None,
                   progress: Progress | None = None, use_cache: bool = True) -> "Matcher":
     """A ``Matcher`` for ``dataset`` (a ``Dataset``, or a ``DatasetRef`` loaded only if the
@@ -76,7 +70,7 @@ def load_or_build(dataset: DataLike, model_path: str | Path | None = None, param
       same fingerprint wait for each other (a lock), so the model is built once.
     """
     say = progress or (lambda _m: None)
-    fingerprint, get_dataset = _fingerprint_and_dataset(dataset)
+    fingerprint, get_dataset = fingerprint_and_loader(dataset)
     writable = use_cache and location.ensure_writable(say)
     if model_path is not None:
         return load_sealed(model_path, fingerprint, seal=writable)
@@ -107,10 +101,22 @@ def _build(dataset: "Dataset", params: MatchParams | None, say: Progress, path: 
     from ..ranker.train import build_with_ranker
 
     matcher = build_with_ranker(dataset, params, progress=lambda m: say(f"  {m}"))
+    attach_prices(matcher, dataset, lambda m: say(f"  {m}"))
     if path is not None:
         try:
             matcher.save(path)
             say(f"Cached the model at {path}")
         except OSError as exc:
             location.warn_unwritable(exc, say)
+    return matcher
+
+
+def attach_prices(matcher: "Matcher", dataset: "Dataset", progress: Progress | None = None) -> "Matcher":
+    """Store the dataset's price book in the matcher's model (``MatchModel.prices``), so that
+    ``match`` and ``plan`` price their rows from the mapped model file instead of reading the
+    dataset again."""
+    from ..pricing import PriceBook
+
+    (progress or (lambda _m: None))("price book")
+    matcher.model.prices = PriceBook.from_dataset(dataset)
     return matcher

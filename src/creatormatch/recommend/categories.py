@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["CategoryIndex"]
+__all__ = ["CategoryIndex", "product_categories"]
 
 
 def _ancestor_pairs(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,6 +76,16 @@ def _max_to_ancestors(m: sp.csr_array, cats: np.ndarray, ancs: np.ndarray, nk: i
         cols.append(np.full(len(rows[-1]), a, np.int64))
     out = sp.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=m.shape)
     out.eliminate_zeros()
+    return out
+
+
+def product_categories(in_category: sp.csr_array | None) -> np.ndarray:
+    """Category row of every product from the ``in_category`` relation (-1 when it has none)."""
+    if in_category is None:
+        return np.zeros(0, np.int64)
+    out = np.full(in_category.shape[0], -1, np.int64)
+    rows = np.repeat(np.arange(in_category.shape[0]), np.diff(in_category.indptr))
+    out[rows] = in_category.indices
     return out
 
 
@@ -128,6 +138,29 @@ class CategoryIndex:
         qs = np.asarray(q.sum(axis=1)).ravel()
         self.brand_profile = sp.csr_array(sp.diags_array(np.divide(1.0, qs, out=np.zeros_like(qs), where=qs > 0)) @ q)
         self.brand_has_category = qs > 0
+
+    #: Arrays ``arrays()`` gives and ``from_arrays`` takes (the rest derives from the parents in O(categories)).
+    STORED = ("fit", "membership", "brand_profile", "creator_has_category", "brand_has_category")
+
+    def arrays(self) -> dict[str, object]:
+        """The structures that cost a pass over the creators' edges, for storing in a model:
+        ``fit`` and ``brand_profile`` (CSR), ``membership`` (CSC, categories in columns) and the
+        two ``has_category`` masks."""
+        return {name: getattr(self, name) for name in self.STORED}
+
+    @classmethod
+    def from_arrays(cls, parent: np.ndarray, stored: dict[str, object], *, decay: float = 0.6) -> "CategoryIndex":
+        """A ``CategoryIndex`` from ``arrays()`` of one built with the same ``parent`` and
+        ``decay``; only ``ancestors`` and ``upward`` (categories x categories) are recomputed."""
+        out = cls.__new__(cls)
+        nk = len(parent)
+        out.n_categories = nk
+        cats, ancs, dist = _ancestor_pairs(np.asarray(parent, np.int64))
+        out.ancestors = sp.csr_array((np.ones(len(cats)), (cats, ancs)), shape=(nk, nk))
+        out.upward = sp.csr_array((decay ** dist.astype(np.float64), (cats, ancs)), shape=(nk, nk))
+        for name in cls.STORED:
+            setattr(out, name, stored[name])
+        return out
 
     def profile(self, brand_row: int | None = None, category: int | None = None) -> np.ndarray | None:
         """Dense category profile of a brand (or of one category); ``None`` if it has none."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._textcolumns import text_at
 from ..graph.paths import strongest_paths
 from .blend import contributions
 from .filters import MatchFilters
@@ -67,16 +68,23 @@ def node_label(matcher: "Matcher", node: tuple[str, int]) -> str:
     """Human label of a graph node, e.g. ``category Skincare`` or ``creator @putri (C00012)``."""
     t, r = node
     tables = matcher.model.tables
+
+    def text(group: str, column: str) -> str:   # one row's text: the column stays undecoded
+        return text_at(tables[group], column, r)
+
     if t == "creator":
-        return f"creator {tables['creator']['handle'][r] or tables['creator']['id'][r]} ({tables['creator']['id'][r]})"
+        return f"creator {text('creator', 'handle') or text('creator', 'id')} ({text('creator', 'id')})"
     if t == "brand":
-        return f"brand {tables['brand']['name'][r]} ({tables['brand']['id'][r]})"
+        return f"brand {text('brand', 'name')} ({text('brand', 'id')})"
     if t == "category":
-        return f"category {tables['category']['name'][r] or tables['category']['id'][r]}"
+        return f"category {text('category', 'name') or text('category', 'id')}"
     if t == "product":
-        name = tables["product"]["name"][r] if len(tables["product"].get("name", [])) > r else ""
-        return f"product {name} ({tables['product']['id'][r]})" if name else f"product {tables['product']['id'][r]}"
-    return f"campaign {tables['campaign']['id'][r]}"
+        try:
+            name = text("product", "name") if "name" in tables["product"] else ""
+        except IndexError:   # a dataset without product names stores an empty column
+            name = ""
+        return f"product {name} ({text('product', 'id')})" if name else f"product {text('product', 'id')}"
+    return f"campaign {text('campaign', 'id')}"
 
 
 def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_paths: int = 5,
@@ -85,7 +93,7 @@ def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_p
     p = matcher.params
     model = matcher.model
     brand_market = str(matcher.brand["market"][brand_row])
-    creator_market = str(matcher.creator["market"][creator_row])
+    creator_market = text_at(matcher.creator, "market", creator_row)
     market = None if creator_market == brand_market else "any"
     scores = matcher.score_brand(brand_row, market=market)
     pos = int(np.searchsorted(scores.rows, creator_row))
@@ -127,11 +135,11 @@ def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_p
         score, rank, reasons, contrib = _learned(matcher, brand_row, creator_row, market, mask[pos])
     return Explanation(
         brand_id=str(matcher.brand["id"][brand_row]), brand_name=str(matcher.brand["name"][brand_row]),
-        creator_id=str(matcher.creator["id"][creator_row]), handle=str(matcher.creator["handle"][creator_row]),
+        creator_id=text_at(matcher.creator, "id", creator_row), handle=text_at(matcher.creator, "handle", creator_row),
         market=creator_market, score=score, rank=rank, n_candidates=int(mask.sum()),
         components=components,
         paths=[{"path": [node_label(matcher, n) for n in wp.nodes], "weight": wp.weight} for wp in paths],
-        mf_drivers=[{"creator_id": str(matcher.creator["id"][c]), "handle": str(matcher.creator["handle"][c]),
+        mf_drivers=[{"creator_id": text_at(matcher.creator, "id", c), "handle": text_at(matcher.creator, "handle", c),
                      "contribution": v} for c, v in drivers],
         indices=idx, reasons=reasons, notes=notes, contributions=contrib,
     )

@@ -37,14 +37,14 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 
+from .._textcolumns import text_at, text_equals, text_position
 from ..data.dataset import Dataset
 from ..errors import UsageError
 from ..vocabulary import Vocabulary
-from ..graph.build import MarketGraph
 from ..graph.walk import TypedWalk
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph, normalise_mf
-from .categories import CategoryIndex
+from .derived import derive_structures
 from .filters import MatchFilters, filter_mask
 from .model import MatchModel, build_model, load_model, save_model
 from .params import MatchParams
@@ -70,14 +70,14 @@ class Matcher:
         self.creator = t["creator"]
         self.brand = t["brand"]
         self.category_ids = t["category"]["id"]
-        self.walk = TypedWalk(MarketGraph(model.sizes, model.relations))
-        rel = model.relations
-        self.categories = CategoryIndex(
-            parent=t["category"]["parent"], creates_in=rel.get("creates_in"), influence=model.influence,
-            brand_category=t["brand"]["category"], brand_products=rel.get("sells"),
-            product_category=self._product_category(),
-            n_creators=model.sizes["creator"], decay=p.category_decay, influence_share=p.influence_share)
-        self.markets = np.unique(self.creator["market"])
+        derived = model.derived if model.derived is not None and model.derived.valid_for(p) else None
+        if derived is None:  # a model built in memory, or whose category parameters were changed
+            derived = derive_structures(model)
+            if model.derived is None:
+                model.derived = derived
+        self.walk = TypedWalk.from_blocks(model.sizes, derived.blocks, derived.degree)
+        self.categories = derived.category_index(t["category"]["parent"])
+        self.markets = derived.markets
         self._scopes: dict[str, MarketScope] = {}
         self._folded: dict[int, np.ndarray | None] = {}
         self._vocabulary: Vocabulary | None = None
@@ -120,15 +120,6 @@ class Matcher:
         pos = np.minimum(np.searchsorted(rows, creator_rows), max(len(rows) - 1, 0))
         return np.where(len(rows) > 0, np.where(rows[pos] == creator_rows, pos, -1), -1)
 
-    def _product_category(self) -> np.ndarray:
-        m = self.model.relations.get("in_category")
-        if m is None:
-            return np.zeros(0, np.int64)
-        out = np.full(m.shape[0], -1, np.int64)
-        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        out[rows] = m.indices
-        return out
-
     # ------------------------------------------------------------------ lookups
 
     @property
@@ -144,12 +135,16 @@ class Matcher:
         return self._vocabulary
 
     def brand_row(self, brand: str) -> int:
-        """Row of the brand ``brand`` names (id or name, any case); ``UsageError`` with close matches."""
-        return self.vocabulary.brand(brand)
+        """Row of the brand ``brand`` names (id or name, any case); ``UsageError`` with close matches.
+        An exact id is found on the stored bytes, without decoding (or building) the vocabulary."""
+        row = text_position(self.brand, "id", brand)
+        return row if row >= 0 else self.vocabulary.brand(brand)
 
     def creator_row(self, creator: str) -> int:
-        """Row of the creator ``creator`` names (id or handle, any case)."""
-        return self.vocabulary.creator(creator)
+        """Row of the creator ``creator`` names (id or handle, any case); an exact id without
+        decoding the ids."""
+        row = text_position(self.creator, "id", creator)
+        return row if row >= 0 else self.vocabulary.creator(creator)
 
     def category_row(self, category: str) -> int:
         """Row of the category ``category`` names (id or name, any case); filters cover the categories below it."""
@@ -164,7 +159,7 @@ class Matcher:
 
     def market_of(self, brand_row: int, market: str | None) -> str:
         """The scope of a brand for a market option (default: the brand's own market)."""
-        return self.scope_key(market, str(self.brand["market"][brand_row]))
+        return self.scope_key(market, text_at(self.brand, "market", brand_row))
 
     # ------------------------------------------------------------------ scopes
 
@@ -176,7 +171,7 @@ class Matcher:
         if key == "any":
             rows, local, take = np.arange(m.sizes["creator"]), None, slice(None)
         else:
-            rows = np.flatnonzero(self.creator["market"] == key)
+            rows = np.flatnonzero(text_equals(self.creator, "market", key))
             local = np.full(m.sizes["creator"], -1, np.int64)
             local[rows] = np.arange(len(rows))
             take = rows
@@ -383,8 +378,8 @@ class Matcher:
         out = []
         for i, (row, pos) in enumerate(zip(ranking.rows, ranking.positions)):
             out.append(Match(
-                rank=i + 1, creator_row=int(row), creator_id=str(self.creator["id"][row]),
-                handle=str(self.creator["handle"][row]), market=str(self.creator["market"][row]),
+                rank=i + 1, creator_row=int(row), creator_id=text_at(self.creator, "id", row),
+                handle=text_at(self.creator, "handle", row), market=text_at(self.creator, "market", row),
                 followers=int(self.creator["followers"][row]), score=float(ranking.score[i]),
                 components=sc.components_at(int(pos)), reasons=why[i],
                 contributions=None if contrib is None else contrib[i]))

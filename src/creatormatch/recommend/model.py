@@ -10,6 +10,10 @@ single uncompressed ``.npz`` file (no pickles):
 * one member per array, named ``group.name`` (``creator.id``, ``factors.creator``,
   ``rel.collaborated.indptr``, ``history.pair.declined.data``, ...); text columns (listed in
   ``text_columns``) are stored as UTF-8 bytes;
+* ``derived.*`` members (header ``derived``): the structures a ``Matcher`` derives from the
+  arrays above in O(edges) -- the walk's transition blocks and degrees, the category index,
+  the list of markets (``recommend.derived``) -- computed at build time, so that a new
+  process maps them instead of rebuilding them;
 * with a learned ranker: header ``ranker`` (feature names, calibration, parameters,
   training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes).
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +42,9 @@ from ..errors import ModelError
 from ..graph.build import NODE_TYPES, RELATIONS, build_market_graph, positive_mask
 from ..graph.centrality import global_pagerank
 from .confidence import confidence_matrix
+from .derived import DerivedStructures, derive_structures
 from .mf import Factors, fit_factors
+from .._textcolumns import TextColumns, Undecoded, is_ascii
 from ._npzmap import NpzDamaged, NpzMap, write_aligned_npz
 from .params import MatchParams
 from ..progress import Say as Progress
@@ -46,13 +53,15 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
+#: 4: the derived structures (``derived.*``) and the price book (``prices.*``) are stored;
 #: 3: ranker features read through ``ranker.features.model_input`` (priors, monotone trees;
 #: no ``mf_dot``, ``creator_negative`` and ``category_positive`` instead of the closed and
 #: answered counts), and no ``affinity`` (the creators x categories activity share, which
 #: nothing read).
-FORMAT_VERSION = 3
-#: Format versions this version reads (a format-2 ranker reads features that no longer exist).
-READABLE_VERSIONS = (3,)
+FORMAT_VERSION = 4
+#: Format versions this version reads (a format-3 model lacks the derived structures and the
+#: price book: it is rebuilt; a format-2 ranker reads features that no longer exist).
+READABLE_VERSIONS = (4,)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
@@ -92,6 +101,10 @@ class MatchModel:
     ranker: Any = None
     #: The digest of the file the model was loaded from ("" for a model built in memory).
     digest: str = ""
+    #: ``recommend.derived.DerivedStructures``: computed by ``build_model``, stored in the file
+    derived: Any = None
+    #: the dataset's ``pricing.PriceBook`` (``recommend.cache.attach_prices``), None = not stored
+    prices: Any = None
 
     def with_params(self, **changes: Any) -> "MatchModel":
         """A copy with other match-time parameters (``weights``, ``missing``, ``graph_alpha``,
@@ -183,13 +196,16 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
         "product": {"id": _column(prods, "product_id", empty_u), "name": _column(prods, "name", empty_u)},
         "campaign": {"id": _column(camps, "campaign_id", empty_u)},
     }
-    return MatchModel(
+    model = MatchModel(
         fingerprint=dataset.fingerprint, params=p, tables=tables, sizes=dict(graph.sizes),
         relations={k: sp.csr_array(v, dtype=np.float32) for k, v in graph.relations.items()},
         confidence=conf, factors=factors, pagerank={t: np.asarray(v, np.float64) for t, v in pr.items()},
         indices=indices, indices_available=available, influence=influence,
         created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), history=history,
     )
+    say("walk blocks and category index")
+    model.derived = derive_structures(model)
+    return model
 
 
 # --------------------------------------------------------------------------- save / load
@@ -236,14 +252,13 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
                 out.update(_csr_parts(f"history.{name}", value))
             else:
                 out[f"history.{name}"] = np.char.encode(value, "utf-8") if value.dtype.kind == "U" else value
+    if model.derived is not None:
+        out.update(_derived_arrays(model.derived))
+    if model.prices is not None:
+        out.update({f"prices.{k}": v for k, v in model.prices.to_arrays(labels=False)[1].items()})
     if model.ranker is not None:
         out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
     return out
-
-
-def _is_ascii(text: np.ndarray) -> bool:
-    """Whether every string of a unicode array is ASCII (its UTF-8 bytes are its characters)."""
-    return bool(len(text) == 0 or (np.strings.str_len(np.char.encode(text, "utf-8")) == np.strings.str_len(text)).all())
 
 
 def _digest(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> str:
@@ -263,13 +278,56 @@ def _header(model: MatchModel) -> dict[str, Any]:
         "format": FORMAT, "format_version": FORMAT_VERSION, "creatormatch_version": __version__,
         "fingerprint": model.fingerprint, "created_at": model.created_at, "params": model.params.to_dict(),
         "sizes": model.sizes, "relations": sorted(model.relations), "indices_available": model.indices_available,
-        "text_columns": {f"{g}.{n}": _is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
+        "text_columns": {f"{g}.{n}": is_ascii(np.asarray(a)) for g, cols in sorted(model.tables.items())
                          for n, a in sorted(cols.items()) if np.asarray(a).dtype.kind == "U"},
         "extra": model.extra,
         "history_sparse": sorted(name for name, v in (model.history.arrays().items() if model.history else ())
                                  if sp.issparse(v)),
         "ranker": model.ranker.to_header() if model.ranker is not None else None,
+        "derived": _derived_header(model.derived),
+        "prices": model.prices.to_arrays(labels=False)[0] if model.prices is not None else None,
     }
+
+
+def _derived_header(d: DerivedStructures | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"blocks": sorted([s, t] for s, t in d.blocks), "degree": sorted(d.degree),
+            "markets": [str(m) for m in d.markets], "category_decay": d.category_decay,
+            "influence_share": d.influence_share}
+
+
+def _derived_arrays(d: DerivedStructures) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for (s, t), m in d.blocks.items():
+        out.update(_csr_parts(f"derived.walk.{s}.{t}", m))
+    for t, v in d.degree.items():
+        out[f"derived.degree.{t}"] = np.asarray(v, np.float64)
+    c = d.categories
+    out.update(_csr_parts("derived.categories.fit", c["fit"]))
+    out.update(_csr_parts("derived.categories.brand_profile", c["brand_profile"]))
+    # CSC membership (categories in columns) stored as its transpose, a CSR of the same arrays
+    out.update(_csr_parts("derived.categories.membership_t", c["membership"].T))
+    out["derived.categories.creator_has_category"] = np.asarray(c["creator_has_category"], bool)
+    out["derived.categories.brand_has_category"] = np.asarray(c["brand_has_category"], bool)
+    return out
+
+
+def _derived_from(h: dict[str, Any] | None, arrays: dict[str, np.ndarray]) -> DerivedStructures | None:
+    if not h:
+        return None
+    categories = {
+        "fit": _csr_from(arrays, "derived.categories.fit"),
+        "brand_profile": _csr_from(arrays, "derived.categories.brand_profile"),
+        "membership": _csr_from(arrays, "derived.categories.membership_t").T,
+        "creator_has_category": arrays["derived.categories.creator_has_category"],
+        "brand_has_category": arrays["derived.categories.brand_has_category"],
+    }
+    return DerivedStructures(
+        blocks={(s, t): _csr_from(arrays, f"derived.walk.{s}.{t}") for s, t in h["blocks"]},
+        degree={t: arrays[f"derived.degree.{t}"] for t in h["degree"]}, categories=categories,
+        markets=np.asarray(h["markets"], dtype=str), category_decay=float(h["category_decay"]),
+        influence_share=float(h["influence_share"]))
 
 
 def save_model(model: MatchModel, path: str | Path) -> Path:
@@ -374,55 +432,11 @@ def verify_model(path: str | Path) -> list[str]:
     return []
 
 
-class _Undecoded:
-    """A text column still as stored: UTF-8 bytes (``ascii``: every string is ASCII)."""
-
-    __slots__ = ("raw", "ascii")
-
-    def __init__(self, raw: np.ndarray, ascii: bool):
-        self.raw, self.ascii = raw, ascii
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def decode(self) -> np.ndarray:
-        # ASCII bytes convert in C; other text needs a real UTF-8 decode
-        return self.raw.astype("U") if self.ascii else np.char.decode(self.raw, "utf-8")
-
-
-class _TextColumns(dict):
-    """The columns of one id table, text decoded on first access: a command that shows ten
-    creators never decodes a million handles.  Reads like a plain ``dict``."""
-
-    def __getitem__(self, key: str) -> np.ndarray:
-        value = dict.__getitem__(self, key)
-        if isinstance(value, _Undecoded):
-            value = value.decode()
-            dict.__setitem__(self, key, value)
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def __iter__(self):
-        return iter(list(dict.keys(self)))
-
-    def items(self):  # type: ignore[override]
-        return [(k, self[k]) for k in dict.keys(self)]
-
-    def values(self):  # type: ignore[override]
-        return [self[k] for k in dict.keys(self)]
-
-    def lengths(self) -> dict[str, int]:
-        """Rows of every column, without decoding any."""
-        return {k: len(v) for k, v in dict.items(self)}
-
-
 def _check_shapes(model: MatchModel) -> None:
     """Every array agrees with the node counts (raises ValueError otherwise)."""
     n = model.sizes
     for group, cols in model.tables.items():
-        lengths = cols.lengths() if isinstance(cols, _TextColumns) else {k: len(v) for k, v in cols.items()}
+        lengths = cols.lengths() if isinstance(cols, TextColumns) else {k: len(v) for k, v in cols.items()}
         for name, rows in lengths.items():
             if rows != n[group]:
                 raise ValueError(f"{group}.{name} has {rows} rows, expected {n[group]}")
@@ -440,6 +454,24 @@ def _check_shapes(model: MatchModel) -> None:
             raise ValueError(f"index {name} has {len(v)} values")
     if model.influence.shape[0] != n["creator"]:
         raise ValueError("influence rows do not match the creators")
+    if model.prices is not None and (len(model.prices.rate) != n["creator"] or
+                                     len(model.prices.value.expected) != n["creator"] or
+                                     len(model.prices.brand_category) != n["brand"]):
+        raise ValueError("the price book does not match the creators and brands")
+    d = model.derived
+    if d is not None:
+        for (s, t), m in d.blocks.items():
+            if m.shape != (n[s], n[t]):
+                raise ValueError(f"walk block {s} -> {t} has shape {m.shape}")
+        for t, v in d.degree.items():
+            if len(v) != n[t]:
+                raise ValueError(f"degree of {t} has {len(v)} values")
+        c = d.categories
+        if c["fit"].shape[0] != n["creator"] or c["membership"].shape[0] != n["creator"] or \
+                len(c["creator_has_category"]) != n["creator"]:
+            raise ValueError("category structures do not match the creators")
+        if c["brand_profile"].shape[0] != n["brand"] or len(c["brand_has_category"]) != n["brand"]:
+            raise ValueError("brand profiles do not match the brands")
 
 
 def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchModel:
@@ -448,8 +480,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
     for name, arr in arrays.items():
         group, _, col = name.partition(".")
         if group in ("creator", "brand", "category", "product", "campaign"):
-            columns = tables.setdefault(group, _TextColumns())
-            dict.__setitem__(columns, col, _Undecoded(arr, bool(text[name])) if name in text else arr)
+            columns = tables.setdefault(group, TextColumns())
+            dict.__setitem__(columns, col, Undecoded(arr, bool(text[name])) if name in text else arr)
     relations = {name: _csr_from(arrays, f"rel.{name}") for name in header["relations"]}
     unknown = set(relations) - set(RELATIONS)
     if unknown:
@@ -482,5 +514,32 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         indices_available={k: bool(v) for k, v in header["indices_available"].items()},
         influence=_csr_from(arrays, "influence"),
         created_at=header.get("created_at", ""), extra=header.get("extra", {}), history=history, ranker=ranker,
-        digest=str(header.get("digest", "")),
+        digest=str(header.get("digest", "")), derived=_derived_from(header.get("derived"), arrays),
+        prices=_prices_from(header.get("prices"), arrays, tables["creator"]),
     )
+
+
+class _Renamed(Mapping):
+    """A read-through view of another mapping under other keys (decoding stays lazy)."""
+
+    def __init__(self, source: Any, names: dict[str, str]):
+        self.source, self.names = source, names
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.source[self.names[key]]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _prices_from(h: dict[str, Any] | None, arrays: dict[str, np.ndarray], creator: Any) -> Any:
+    if not h:
+        return None
+    from ..pricing.book import PriceBook
+
+    n = len("prices.")
+    labels = _Renamed(creator, {"creator_id": "id", "handle": "handle", "market": "market"})
+    return PriceBook.from_arrays(h, {k[n:]: a for k, a in arrays.items() if k.startswith("prices.")}, labels=labels)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._textcolumns import text_at
 from .blend import contributions
 from .params import COMPONENTS
 
@@ -101,9 +102,9 @@ def match_reasons(matcher: "Matcher", brand_row: int, ranking: "Ranking") -> lis
             sims = y[past_known] @ y[row]
             sims /= np.maximum(np.linalg.norm(y[past_known], axis=1) * np.linalg.norm(y[row]), 1e-12)
             top = past_known[np.argsort(-sims, kind="stable")[:2]]
-            handles = ", ".join(str(matcher.creator["handle"][t]) or str(matcher.creator["id"][t]) for t in top)
+            handles = ", ".join(text_at(matcher.creator, "handle", t) or text_at(matcher.creator, "id", t) for t in top)
             by["mf"].append(f"collaborates like {brand_name}'s past creators {handles}")
-        market = str(matcher.creator["market"][row])
+        market = text_at(matcher.creator, "market", row)
         for comp, label in _INDEX_LABEL.items():
             v = comps[comp]
             if v is not None and v * 100 >= _HIGH:

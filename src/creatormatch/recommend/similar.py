@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._textcolumns import text_at
 from ._blas import single_thread_blas
 from .blend import blend, normalise_graph
 
@@ -50,7 +51,7 @@ def similar_creators(matcher: "Matcher", creator_row: int, top: int | None = 10,
 
     if top is not None and top < 1:
         raise UsageError("{option} must be at least 1", option="top")
-    scope = matcher.scope(matcher.scope_key(market, str(matcher.creator["market"][creator_row])))
+    scope = matcher.scope(matcher.scope_key(market, text_at(matcher.creator, "market", creator_row)))
     n = len(scope.rows)
     f = matcher.model.factors
     values: dict[str, np.ndarray] = {}
@@ -74,8 +75,8 @@ def similar_creators(matcher: "Matcher", creator_row: int, top: int | None = 10,
     for i, p in enumerate(pos[order].tolist()):
         r = int(scope.rows[p])
         out.append(SimilarCreator(
-            rank=i + 1, creator_id=str(matcher.creator["id"][r]), handle=str(matcher.creator["handle"][r]),
-            market=str(matcher.creator["market"][r]), followers=int(matcher.creator["followers"][r]),
+            rank=i + 1, creator_id=text_at(matcher.creator, "id", r), handle=text_at(matcher.creator, "handle", r),
+            market=text_at(matcher.creator, "market", r), followers=int(matcher.creator["followers"][r]),
             score=float(score[p]), mf=float(values["mf"][p]) if avail["mf"][p] else None,
             graph=float(values["graph"][p])))
     return out
