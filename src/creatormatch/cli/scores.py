@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..indices.table import INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_rows, unavailable_notes
+from ..indices.table import (INFLUENCER_COLUMNS, SCORE_COLUMNS, SORT_KEYS, influencer_rows, score_order, score_rows_at,
+                             unavailable_notes)
 from .datacmds import load_for_cli
 from .options import (
     category_option, data_option, effective_top, format_option, market_option, out_options, top_option,
@@ -68,14 +69,14 @@ def scores(data_dir: Path | None, market: str | None, category: str | None, top:
     m = vocabulary.market(market, allow_any=True) if market else None
     c = vocabulary.category_rows(category) if category else None
     indices = compute_indices(dataset)
-    rows = score_rows(dataset, indices, market=None if m == "any" else m, category=c, sort=sort)
+    order = score_order(dataset, indices, market=None if m == "any" else m, category=c, sort=sort)
     n = effective_top(top, fmt)
-    shown = rows[:n] if n else rows
+    shown = score_rows_at(dataset, indices, order[:n] if n else order)   # only the rows shown are built
     if fmt == "table":  # JSON rows carry the reasons in "not_available"; CSV stays one table
         for note in unavailable_notes(indices):
             echo_err(f"Note: {note}")
-    export(shown, SCORE_COLUMNS, fmt, out_path=out_path, excel=excel, left_out=len(rows) - len(shown),
-           table=lambda: _table(shown, _TABLE_COLUMNS, len(rows)))
+    export(shown, SCORE_COLUMNS, fmt, out_path=out_path, excel=excel, left_out=len(order) - len(shown),
+           table=lambda: _table(shown, _TABLE_COLUMNS, len(order)))
 
 
 @click.command()

@@ -15,7 +15,8 @@ from ..data.dataset import Dataset
 from ..errors import UsageError
 from ._result import INDEX_NAMES, CreatorIndices
 
-__all__ = ["INDEX_COLUMN", "SCORE_COLUMNS", "INFLUENCER_COLUMNS", "SORT_KEYS", "score_rows", "influencer_rows", "unavailable_notes"]
+__all__ = ["INDEX_COLUMN", "SCORE_COLUMNS", "INFLUENCER_COLUMNS", "SORT_KEYS", "score_rows", "score_order", "score_rows_at",
+           "influencer_rows", "unavailable_notes"]
 
 #: Every index's score is named ``<index>_index`` (0-100) in every output: ``scores``,
 #: ``match``, the Neo4j graph.
@@ -58,6 +59,16 @@ def score_rows(dataset: Dataset, indices: CreatorIndices, *, market: str | None 
     sort : one of ``SORT_KEYS``; higher first.
     top : keep the first ``top`` rows (None or 0: all).
     """
+    rows = score_order(dataset, indices, market=market, category=category, sort=sort)
+    if top:
+        rows = rows[:top]
+    return score_rows_at(dataset, indices, rows)
+
+
+def score_order(dataset: Dataset, indices: CreatorIndices, *, market: str | None = None,
+                category: int | np.ndarray | None = None, sort: str = "cooperation") -> np.ndarray:
+    """The creator rows ``score_rows`` lists, in its order (cheap: no row is built, so a
+    command can count them all and build only the ones it shows)."""
     if sort not in SORT_KEYS:
         raise UsageError(f"unknown sort key '{sort}'; choose one of {', '.join(SORT_KEYS)}")
     creators = dataset.creators
@@ -73,10 +84,7 @@ def score_rows(dataset: Dataset, indices: CreatorIndices, *, market: str | None 
     rows = np.flatnonzero(keep)
     v = value[rows]
     order = np.lexsort((rows, np.isnan(v), -np.nan_to_num(v, nan=0.0)))
-    rows = rows[order]
-    if top:
-        rows = rows[:top]
-    return _build_score_rows(dataset, indices, rows)
+    return rows[order]
 
 
 def _sort_value(dataset: Dataset, indices: CreatorIndices, sort: str,
@@ -96,7 +104,8 @@ def _sort_value(dataset: Dataset, indices: CreatorIndices, sort: str,
     return best
 
 
-def _build_score_rows(dataset: Dataset, indices: CreatorIndices, rows: np.ndarray) -> list[dict[str, Any]]:
+def score_rows_at(dataset: Dataset, indices: CreatorIndices, rows: np.ndarray) -> list[dict[str, Any]]:
+    """The ``SCORE_COLUMNS`` rows of the creators ``rows``, in that order."""
     creators = dataset.creators
     cats = dataset.categories
     table = indices.table()
