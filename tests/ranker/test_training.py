@@ -108,3 +108,41 @@ def test_same_seed_same_model_and_same_ranking(ranker_market, learned):
         first, second = learned.rank(b, top=20), other.rank(b, top=20)
         np.testing.assert_array_equal(first.rows, second.rows)
         np.testing.assert_array_equal(first.score, second.score)
+
+
+# ------------------------------------------------------------------ the acceptance model (plan's p_accept)
+
+
+def test_the_acceptance_model_is_trained_calibrated_and_better_than_chance(learned):
+    ranker = learned.model.ranker
+    assert ranker.has_acceptance
+    info = ranker.info["acceptance"]
+    assert info["training_rows"] >= 200 and info["validation_rows"] >= 200
+    # Platt scaling on the validation invitations: the mean probability is their yes-rate
+    assert abs(info["validation_mean_probability"] - info["validation_yes_rate"]) < 0.02
+    assert info["validation_auc"] > 0.55
+
+
+def test_plan_reads_p_accept_from_the_acceptance_model_per_brand(learned):
+    from creatormatch.pricing.acceptance import AcceptanceHistory, acceptance_probability, learned_acceptance
+
+    assert learned_acceptance(learned)
+    n = learned.model.sizes["creator"]
+    stand_in = AcceptanceHistory(rate=np.full(n, 0.123), invitations=np.zeros(n, np.int64))
+    for b in (0, 7, 19):
+        ranking = learned.rank(b, top=30)
+        p = acceptance_probability(learned, b, ranking.rows, stand_in, ranking.features)
+        np.testing.assert_allclose(p, learned.model.ranker.accept_probability(ranking.features))
+        assert ((p > 0) & (p < 1)).all() and not np.allclose(p, 0.123)
+        assert len(np.unique(np.round(p, 9))) > 1          # a probability per pair, not one per brand
+        # without the pairs' features: the documented stand-in
+        np.testing.assert_allclose(acceptance_probability(learned, b, ranking.rows, stand_in), 0.123)
+
+
+def test_the_acceptance_model_survives_save_and_load(learned, tmp_path):
+    from creatormatch.recommend.matcher import Matcher
+
+    path = learned.save(tmp_path / "m.npz")
+    again = Matcher.load(path)
+    X = learned.rank(3, top=20).features
+    np.testing.assert_array_equal(again.model.ranker.accept_probability(X), learned.model.ranker.accept_probability(X))

@@ -1,9 +1,12 @@
 """The probability that an invited creator says yes -- the one place ``plan`` gets it from.
 
-``acceptance_probability(matcher, brand_row, creator_rows, history)`` is the interface.
-**Stand-in** until the learned ranker gives a calibrated probability per (brand, creator)
-pair: the creator's own record, shrunk (Beta-binomial, ``indices._stats``) toward the
-rate of its market::
+``acceptance_probability(matcher, brand_row, creator_rows, history, features)`` is the
+interface.  Where the model carries the learned ranker's **acceptance model**
+(``RankerModel.accept_probability``: calibrated ``P(yes | invited)`` per (brand, creator)
+pair, trained on the answered invitations of the ranker's cuts, ``ranker.train``) and the
+pairs' features are given, it is that probability.  Otherwise a **stand-in**: the
+creator's own record, shrunk (Beta-binomial, ``indices._stats``) toward the rate of its
+market::
 
     p_c = (yes_c + m_market k_market) / (n_c + k_market)
 
@@ -11,7 +14,7 @@ rate of its market::
 open ``invited``), ``yes_c`` those that became positive (``accepted`` or ``completed``:
 ``data.contract.POSITIVE_STATUSES``); ``m``, ``k`` are fitted per market by the method of
 moments (``beta_prior``).  A creator with no record gets its market's rate ``m``.  The
-stand-in ignores the brand; the ranker will not.
+stand-in ignores the brand; the acceptance model does not.
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ __all__ = ["AcceptanceHistory", "acceptance_history", "acceptance_probability", 
 
 #: How ``plan`` describes where its p_accept comes from (shown in every plan's reasons).
 STAND_IN = "the creator's own acceptance record, shrunk toward its market"
+LEARNED = "learned acceptance model: calibrated probability of a yes to this brand"
+
+
+def learned_acceptance(matcher: "Matcher | None") -> bool:
+    """Whether ``matcher``'s model carries an acceptance model ``plan`` uses."""
+    ranker = getattr(getattr(matcher, "model", None), "ranker", None)
+    return bool(getattr(matcher, "use_ranker", False) and ranker is not None and ranker.has_acceptance)
 
 _OPEN = STATUSES.index("invited")
 _YES = np.array([STATUSES.index(s) for s in POSITIVE_STATUSES], np.int8)
@@ -69,12 +79,15 @@ def acceptance_history(dataset: Dataset) -> AcceptanceHistory:
 
 
 def acceptance_probability(matcher: "Matcher | None", brand_row: int, creator_rows: np.ndarray,
-                           history: AcceptanceHistory) -> np.ndarray:
+                           history: AcceptanceHistory, features: np.ndarray | None = None) -> np.ndarray:
     """Probability that each of ``creator_rows`` says yes to ``brand_row`` (values in [0, 1]).
 
-    This is the single point ``plan`` reads p_accept from.  To use the learned ranker,
-    replace the body with its calibrated probability for the (brand, creator) pairs, e.g.
-    ``return ranker_probability(matcher, brand_row, creator_rows)``.
+    This is the single point ``plan`` reads p_accept from: the acceptance model's
+    probability when ``learned_acceptance(matcher)`` and ``features`` (the pairs'
+    ``ranker.features.pair_features`` rows, as a ranking carries them) are given, else the
+    stand-in (module docstring).
     """
-    del matcher, brand_row  # the stand-in does not depend on the brand
+    del brand_row   # the features are the brand's pairs'; the stand-in ignores the brand
+    if features is not None and learned_acceptance(matcher) and len(features) == len(creator_rows):
+        return np.clip(matcher.model.ranker.accept_probability(features), 0.0, 1.0)  # type: ignore[union-attr]
     return np.clip(history.rate[np.asarray(creator_rows, np.int64)], 0.0, 1.0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
-from .acceptance import STAND_IN, AcceptanceHistory, acceptance_probability
+from .acceptance import LEARNED, STAND_IN, AcceptanceHistory, acceptance_probability, learned_acceptance
 from .book import PriceBook
 from .fair_rate import DEFAULT_TARGET_ROAS
 from .plan import PlanInputs, PlanResult, exposure_gini, solve_plan
@@ -45,6 +45,8 @@ class CampaignPlan:
     pair_extra: dict[str, np.ndarray]     # per pair: fair_rate, value_ratio, rank, evidence
     book: PriceBook
     candidates: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # unique candidate rows
+    #: where p_accept came from (``pricing.acceptance``: the learned model or the stand-in)
+    p_accept_source: str = STAND_IN
 
     def creators_of(self, i: int) -> list[dict[str, Any]]:
         r, inp = self.result, self.inputs
@@ -67,7 +69,7 @@ class CampaignPlan:
             f"match rank {int(x['rank'][p])} for the brand",
             f"expected GMV per video for the brand's category {inp.value[p]:,.2f} "
             f"(80% interval {x['low'][p]:,.2f}-{x['high'][p]:,.2f}, from {int(x['evidence'][p])} videos of evidence)",
-            f"p_accept {inp.p_accept[p]:.2f} ({STAND_IN})",
+            f"p_accept {inp.p_accept[p]:.2f} ({self.p_accept_source})",
             f"rate {inp.rate[p]:,.2f} per video x {v} = {inp.rate[p] * v:,.2f}; fair rate {x['fair_rate'][p]:,.2f}"
             + (f" (value ratio {x['value_ratio'][p]:.2f})" if np.isfinite(x['value_ratio'][p]) else ""),
         ]
@@ -167,11 +169,14 @@ def plan_campaigns(matcher: "Matcher", book: PriceBook, history: AcceptanceHisto
         ranking = matcher.rank(b, filters, top=candidates)
         c = ranking.rows.astype(np.int64)
         rank = np.arange(1, len(c) + 1)
+        feats = ranking.features   # the ranker's pair features (None with the blend)
         listed = np.isfinite(book.rate[c])
         c, rank = c[listed], rank[listed]
+        feats = feats[listed] if feats is not None else None
         prices = book.for_brand(b, c, target_roas, category_row=k_row)
         ok = np.isfinite(prices.expected)
         c, rank = c[ok], rank[ok]
+        feats = feats[ok] if feats is not None else None
         cols["brand"].append(np.full(len(c), i))
         cols["rows"].append(c)
         cols["rank"].append(rank)
@@ -179,7 +184,7 @@ def plan_campaigns(matcher: "Matcher", book: PriceBook, history: AcceptanceHisto
                          ("fair", prices.fair.fair_rate), ("ratio", prices.fair.value_ratio),
                          ("evidence", prices.evidence)):
             cols[key].append(arr[ok])
-        cols["p"].append(acceptance_probability(matcher, b, c, history))
+        cols["p"].append(acceptance_probability(matcher, b, c, history, feats))
     cat = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in cols.items()}
     inp = PlanInputs(budget=np.full(len(brands), float(budget)), brand=cat["brand"].astype(np.int64),
                      creator=cat["rows"].astype(np.int64), value=cat["value"], rate=cat["rate"],
@@ -191,4 +196,5 @@ def plan_campaigns(matcher: "Matcher", book: PriceBook, history: AcceptanceHisto
                         pair_rows=cat["rows"].astype(np.int64),
                         pair_extra={"fair_rate": cat["fair"], "value_ratio": cat["ratio"], "rank": cat["rank"],
                                     "low": cat["low"], "high": cat["high"], "evidence": cat["evidence"]},
-                        book=book, candidates=np.unique(cat["rows"].astype(np.int64)))
+                        book=book, candidates=np.unique(cat["rows"].astype(np.int64)),
+                        p_accept_source=LEARNED if learned_acceptance(matcher) else STAND_IN)

@@ -14,7 +14,14 @@ validation cut, which the trees never trained on.  ``contributions(X)`` are Ligh
 exact TreeSHAP values (``pred_contrib``): one column per feature plus the base value, summing
 to ``f(x)``; on the probability's log-odds scale each is multiplied by ``a``.
 
-The booster is stored as LightGBM's own text format inside the model artifact, with the
+``RankerModel.accept_probability(X)`` is a second, smaller model over the same features:
+the calibrated probability that an **invited** creator says yes (accepted or completed),
+``P(yes | invited)``, trained on the invitations of the same cuts that got an answer
+(``ranker.train``; None when the data holds too few).  ``plan`` weighs creators' costs with
+it (``pricing.acceptance``): the first model's probability also contains the brand's choice
+to invite, which a plan makes itself.
+
+The boosters are stored as LightGBM's own text format inside the model artifact, with the
 feature names, parameters and training summary in its header (no pickles).
 """
 
@@ -78,7 +85,11 @@ class RankerModel:
     calibration: tuple[float, float]
     params: dict[str, Any]
     info: dict[str, Any] = field(default_factory=dict)
+    #: the acceptance model, P(yes | invited): LightGBM text and Platt calibration (None: none)
+    acceptance_text: str | None = None
+    acceptance_calibration: tuple[float, float] | None = None
     _booster: Any = field(default=None, repr=False, compare=False)
+    _acceptance: Any = field(default=None, repr=False, compare=False)
 
     @property
     def booster(self):
@@ -89,6 +100,25 @@ class RankerModel:
             self._booster = lgb.Booster(model_str=self.booster_text)
             self._booster.params["num_threads"] = 1
         return self._booster
+
+    @property
+    def has_acceptance(self) -> bool:
+        return self.acceptance_text is not None and self.acceptance_calibration is not None
+
+    def accept_probability(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated ``P(yes | invited)`` per row of ``X`` (``pair_features`` rows)."""
+        if not self.has_acceptance:
+            raise ValueError("this ranker has no acceptance model")
+        if len(X) == 0:
+            return np.zeros(0)
+        if self._acceptance is None:
+            import lightgbm as lgb
+
+            self._acceptance = lgb.Booster(model_str=self.acceptance_text)
+            self._acceptance.params["num_threads"] = 1
+        raw = np.asarray(self._acceptance.predict(model_input(X), raw_score=True, num_threads=1), np.float64)
+        a, b = self.acceptance_calibration  # type: ignore[misc]
+        return sigmoid(a * raw + b)
 
     @property
     def horizon_days(self) -> float:
@@ -114,11 +144,18 @@ class RankerModel:
         return np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=1), np.float64)
 
     def to_header(self) -> dict[str, Any]:
-        return {"feature_names": list(self.feature_names), "calibration": list(self.calibration),
-                "params": self.params, "info": self.info}
+        out = {"feature_names": list(self.feature_names), "calibration": list(self.calibration),
+               "params": self.params, "info": self.info}
+        if self.has_acceptance:
+            out["acceptance_calibration"] = list(self.acceptance_calibration)  # type: ignore[arg-type]
+        return out
 
     @classmethod
-    def from_header(cls, header: dict[str, Any], booster_text: str) -> "RankerModel":
+    def from_header(cls, header: dict[str, Any], booster_text: str,
+                    acceptance_text: str | None = None) -> "RankerModel":
+        cal = header.get("acceptance_calibration")
         return cls(booster_text=booster_text, feature_names=tuple(header["feature_names"]),
                    calibration=(float(header["calibration"][0]), float(header["calibration"][1])),
-                   params=dict(header["params"]), info=dict(header.get("info", {})))
+                   params=dict(header["params"]), info=dict(header.get("info", {})),
+                   acceptance_text=acceptance_text if cal is not None else None,
+                   acceptance_calibration=(float(cal[0]), float(cal[1])) if cal is not None else None)

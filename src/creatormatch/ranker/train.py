@@ -18,6 +18,12 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   (1.5M) rows in all, a seeded share of the training cuts' negative rows is kept, each
   weighted ``1 / share`` so the trees still see the true base rate (the validation cut
   keeps every row);
+* **acceptance model** (``RankerModel.accept_probability``, what ``plan`` weighs costs
+  with): rows are the invitations sent in ``(t, t + h]`` that got an answer by the end of the
+  data, from the same brands, with the same features at the cut; label 1 when accepted or
+  completed.  LightGBM binary with the chosen leaves and the same monotone constraints,
+  early-stopped and Platt-calibrated on the validation cut's invitations; left out when a
+  cut has fewer than ``MIN_ACCEPTANCE_ROWS`` answered invitations or only one outcome;
 * **model**: LightGBM, one configuration per objective (default ``binary``; ``lambdarank``
   can be added) and ``num_leaves`` value, each early-stopped on the validation cut
   (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
@@ -127,6 +133,9 @@ class TrainingCut:
     n_relevant: np.ndarray      # per group: future collaborators among the allowed creators
     n_brands_total: int = 0
     seconds: float = 0.0
+    #: the acceptance model's rows: answered invitations of the cut's brands in its window
+    Xa: np.ndarray | None = None
+    ya: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -134,6 +143,29 @@ class TrainingCut:
         """Share of the cut's future collaborators (of sampled brands) inside the candidates."""
         total = float(self.n_relevant.sum())
         return float(self.y.sum()) / total if total else float("nan")
+
+
+#: Fewer answered invitations than this in the training or validation cuts: no acceptance model.
+MIN_ACCEPTANCE_ROWS = 200
+
+
+def _answered(dataset: Dataset, cut: float, horizon: float) -> sp.csr_array:
+    """Brands x creators: 2 for an invitation sent in ``(cut, cut + horizon]`` that was
+    accepted or completed, 1 for one declined, expired or cancelled (still-open ones are
+    left out; a pair invited twice keeps its best answer)."""
+    col = dataset.collaborations
+    invited = to_days(col["invited_at"])
+    status = col["status"]
+    answered = status != STATUSES.index("invited")
+    yes = np.isin(status, [STATUSES.index("accepted"), STATUSES.index("completed")])
+    sel = answered & (invited > cut) & (invited <= cut + horizon)
+    r = col["brand_id"][sel].astype(np.int64)
+    c = col["creator_id"][sel].astype(np.int64)
+    d = np.where(yes[sel], 2.0, 1.0)
+    order = np.lexsort((d, c, r))             # per pair, its best answer last
+    r, c, d = r[order], c[order], d[order]
+    last = np.r_[(r[1:] != r[:-1]) | (c[1:] != c[:-1]), True] if len(r) else np.zeros(0, bool)
+    return sp.csr_array((d[last], (r[last], c[last])), shape=(dataset.n_brands, dataset.n_creators))
 
 
 #: Above this many creators the automatic number of training cuts drops from 5 to 2.
@@ -204,6 +236,8 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
     past = sp.csr_array(matcher.model.confidence, dtype=np.float64)
     past.data[:] = 1.0
     labels = _labels(dataset, when, params.horizon_days, past)
+    answers = _answered(dataset, when, params.horizon_days)
+    xa, ya = [], []
     signals = candidate_signals(params.exclude_groups)
     brands = _brand_sample(dataset.n_brands, params.max_brands_per_cut, params.seed, j)
     creator_market = matcher.creator["market"]
@@ -227,6 +261,13 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
         y = np.isin(scores.rows[pos], future).astype(np.float32)
         xs.append(X)
         ys.append(y)
+        lo, hi = answers.indptr[b], answers.indptr[b + 1]
+        if hi > lo:
+            a_pos = matcher.scope_positions(scores, answers.indices[lo:hi])
+            ok = a_pos >= 0
+            if ok.any():
+                xa.append(model_input(pair_features(matcher, b, scores, a_pos[ok], context, params.exclude_groups)))
+                ya.append((answers.data[lo:hi][ok] == 2.0).astype(np.float32))
         groups.append(len(pos))
         kept.append(b)
         if progress is not None and (i + 1) % 500 == 0:
@@ -238,6 +279,8 @@ def training_cut(dataset: Dataset, when: float, params: RankerParams, match_para
                       groups=np.asarray(groups, np.int64), brands=np.asarray(kept, np.int64),
                       n_relevant=np.asarray(n_rel, np.int64), n_brands_total=len(brands),
                       seconds=time.perf_counter() - t0)
+    if xa:
+        out.Xa, out.ya = np.concatenate(xa), np.concatenate(ya)
     out.info = {"date": str(moment)[:10], "brands": int(len(kept)), "rows": int(len(out.y)),
                 "positives_in_candidates": int(out.y.sum()), "future_collaborators": int(out.n_relevant.sum()),
                 "candidate_recall": None if np.isnan(out.recall) else round(out.recall, 4),
@@ -369,8 +412,59 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
                              "training": [c.info["candidate_recall"] for c in train]},
         "importance_gain": importances,
     }
+    acceptance = _fit_acceptance(val, train, p, int(chosen["num_leaves"]), say)
+    if acceptance is not None:
+        info["acceptance"] = acceptance[2]
     rp = p.to_dict()
-    return RankerModel(booster_text=text, feature_names=FEATURE_NAMES, calibration=(a, b), params=rp, info=info)
+    return RankerModel(booster_text=text, feature_names=FEATURE_NAMES, calibration=(a, b), params=rp, info=info,
+                       acceptance_text=acceptance[0] if acceptance else None,
+                       acceptance_calibration=acceptance[1] if acceptance else None)
+
+
+def _auc(score: np.ndarray, y: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
+    from scipy.stats import rankdata
+
+    pos = y > 0
+    n1, n0 = int(pos.sum()), int((~pos).sum())
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    r = rankdata(score)
+    return float((r[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams, leaves: int,
+                    say: Progress) -> tuple[str, tuple[float, float], dict[str, Any]] | None:
+    """The acceptance model (module docstring) or None when the invitations are too few."""
+    import lightgbm as lgb
+
+    parts = [c for c in train if c.Xa is not None]
+    if val.Xa is None or not parts:
+        say("ranker: no acceptance model (no answered invitations in the cuts); plan uses its stand-in")
+        return None
+    X = np.concatenate([c.Xa for c in parts])
+    y = np.concatenate([c.ya for c in parts])
+    if (min(len(y), len(val.ya)) < MIN_ACCEPTANCE_ROWS or len(np.unique(y)) < 2
+            or len(np.unique(val.ya)) < 2):
+        say(f"ranker: no acceptance model ({len(y):,} training and {len(val.ya):,} validation answered "
+            f"invitations; at least {MIN_ACCEPTANCE_ROWS} of each, with both outcomes); plan uses its stand-in")
+        return None
+    lp = _lgb_params(p, "binary", leaves)
+    cat = [FEATURE_NAMES.index(n) for n in CATEGORICAL]
+    dtrain = lgb.Dataset(X, y, feature_name=list(FEATURE_NAMES), categorical_feature=cat, free_raw_data=False)
+    dval = lgb.Dataset(val.Xa, val.ya, reference=dtrain, feature_name=list(FEATURE_NAMES), categorical_feature=cat,
+                       free_raw_data=False)
+    booster = lgb.train(lp, dtrain, num_boost_round=p.max_rounds, valid_sets=[dval],
+                        callbacks=[lgb.early_stopping(p.early_stopping_rounds, first_metric_only=True, verbose=False)])
+    raw = booster.predict(val.Xa, raw_score=True, num_iteration=booster.best_iteration)
+    a, b = platt(raw, val.ya)
+    prob = 1.0 / (1.0 + np.exp(-(a * raw + b)))
+    info = {"training_rows": int(len(y)), "training_yes": int(y.sum()), "validation_rows": int(len(val.ya)),
+            "validation_yes_rate": round(float(val.ya.mean()), 4),
+            "validation_mean_probability": round(float(prob.mean()), 4),
+            "validation_auc": round(_auc(prob, val.ya), 4), "rounds": int(booster.best_iteration)}
+    say(f"ranker: acceptance model on {len(y):,} answered invitations ({info['rounds']} rounds)")
+    return booster.model_to_string(num_iteration=booster.best_iteration), (a, b), info
 
 
 def with_ranker(matcher, ranker: RankerModel):

@@ -15,7 +15,8 @@ single uncompressed ``.npz`` file (no pickles):
   the list of markets (``recommend.derived``) -- computed at build time, so that a new
   process maps them instead of rebuilding them;
 * with a learned ranker: header ``ranker`` (feature names, calibration, parameters,
-  training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes).
+  training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes);
+  with an acceptance model (``RankerModel.accept_probability``), member ``ranker.acceptance``.
 
 ``digest`` is the SHA-256 of the header (without the digest) and of every array's name,
 dtype, shape and bytes, so a truncated, edited or swapped file is refused with a
@@ -258,6 +259,8 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
         out.update({f"prices.{k}": v for k, v in model.prices.to_arrays(labels=False)[1].items()})
     if model.ranker is not None:
         out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
+        if model.ranker.has_acceptance:
+            out["ranker.acceptance"] = np.frombuffer(model.ranker.acceptance_text.encode("utf-8"), np.uint8)
     return out
 
 
@@ -504,7 +507,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
     if header.get("ranker"):
         from ..ranker.booster import RankerModel
 
-        ranker = RankerModel.from_header(header["ranker"], bytes(arrays["ranker.booster"]).decode("utf-8"))
+        acceptance = bytes(arrays["ranker.acceptance"]).decode("utf-8") if "ranker.acceptance" in arrays else None
+        ranker = RankerModel.from_header(header["ranker"], bytes(arrays["ranker.booster"]).decode("utf-8"), acceptance)
     return MatchModel(
         fingerprint=header["fingerprint"], params=MatchParams.from_dict(header["params"]), tables=tables,
         sizes={t: int(header["sizes"][t]) for t in NODE_TYPES}, relations=relations,
