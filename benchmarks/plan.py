@@ -5,7 +5,9 @@ Usage::
     python benchmarks/plan.py [--size M] [--brands 100] [--workdir /tmp/creatormatch-bench-plan]
 
 Generates the market (seed 11, as ``benchmarks/run.py``) and builds its match model once
-in ``--workdir`` (set-up, not timed), then times, in one process:
+in ``--workdir`` (set-up, not timed; with the learned ranker and its acceptance model, as
+``creatormatch build`` does, so p_accept comes from the acceptance model), then times, in
+one process:
 
 * ``price book``: ``PriceBook.from_dataset`` + ``acceptance_history`` (once per dataset);
 * ``plan``: ``plan_campaigns`` for ``--brands`` brands drawn at random (seed 0) -- ranking
@@ -59,8 +61,11 @@ def main() -> None:
     dataset = load_dataset(data)
     model = args.workdir / f"{args.size}-model.npz"
     matcher = Matcher.load(model, dataset.fingerprint) if model.exists() else None
-    if matcher is None:
-        matcher = Matcher.from_dataset(dataset)
+    if matcher is None or matcher.model.ranker is None or not matcher.model.ranker.has_acceptance:
+        # what `creatormatch build` makes: the engine with its learned ranker and acceptance model
+        from creatormatch.ranker.train import build_with_ranker
+
+        matcher = build_with_ranker(dataset)
         matcher.save(model)
     brands = [str(b) for b in np.random.default_rng(0).choice(dataset.brands.ids, args.brands, replace=False)]
 
