@@ -31,7 +31,8 @@ from ..indices._stats import beta_prior, beta_shrink
 if TYPE_CHECKING:
     from ..recommend.matcher import Matcher
 
-__all__ = ["AcceptanceHistory", "acceptance_history", "acceptance_probability", "STAND_IN"]
+__all__ = ["AcceptanceHistory", "acceptance_history", "acceptance_probability", "learned_acceptance",
+           "LEARNED", "STAND_IN"]
 
 #: How ``plan`` describes where its p_accept comes from (shown in every plan's reasons).
 STAND_IN = "the creator's own acceptance record, shrunk toward its market"
@@ -42,6 +43,7 @@ def learned_acceptance(matcher: "Matcher | None") -> bool:
     """Whether ``matcher``'s model carries an acceptance model ``plan`` uses."""
     ranker = getattr(getattr(matcher, "model", None), "ranker", None)
     return bool(getattr(matcher, "use_ranker", False) and ranker is not None and ranker.has_acceptance)
+
 
 _OPEN = STATUSES.index("invited")
 _YES = np.array([STATUSES.index(s) for s in POSITIVE_STATUSES], np.int8)

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..data.contract import STATUSES
+from ..data.contract import POSITIVE_STATUSES, STATUSES
 from ..data.dataset import Dataset
 from ..data.timeslice import censor_outcomes, restrict_before
 from ..errors import UsageError
@@ -157,7 +157,7 @@ def _answered(dataset: Dataset, cut: float, horizon: float) -> sp.csr_array:
     invited = to_days(col["invited_at"])
     status = col["status"]
     answered = status != STATUSES.index("invited")
-    yes = np.isin(status, [STATUSES.index("accepted"), STATUSES.index("completed")])
+    yes = np.isin(status, [STATUSES.index(x) for x in POSITIVE_STATUSES])
     sel = answered & (invited > cut) & (invited <= cut + horizon)
     r = col["brand_id"][sel].astype(np.int64)
     c = col["creator_id"][sel].astype(np.int64)
@@ -421,22 +421,12 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
                        acceptance_calibration=acceptance[1] if acceptance else None)
 
 
-def _auc(score: np.ndarray, y: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
-    from scipy.stats import rankdata
-
-    pos = y > 0
-    n1, n0 = int(pos.sum()), int((~pos).sum())
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    r = rankdata(score)
-    return float((r[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
 def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams, leaves: int,
                     say: Progress) -> tuple[str, tuple[float, float], dict[str, Any]] | None:
     """The acceptance model (module docstring) or None when the invitations are too few."""
     import lightgbm as lgb
+
+    from ..evaluate.metrics import auc
 
     parts = [c for c in train if c.Xa is not None]
     if val.Xa is None or not parts:
@@ -462,7 +452,8 @@ def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams,
     info = {"training_rows": int(len(y)), "training_yes": int(y.sum()), "validation_rows": int(len(val.ya)),
             "validation_yes_rate": round(float(val.ya.mean()), 4),
             "validation_mean_probability": round(float(prob.mean()), 4),
-            "validation_auc": round(_auc(prob, val.ya), 4), "rounds": int(booster.best_iteration)}
+            "validation_auc": round(float(auc(prob, val.ya > 0, val.ya == 0)[0]), 4),
+            "rounds": int(booster.best_iteration)}
     say(f"ranker: acceptance model on {len(y):,} answered invitations ({info['rounds']} rounds)")
     return booster.model_to_string(num_iteration=booster.best_iteration), (a, b), info
 
