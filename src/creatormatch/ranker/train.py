@@ -72,8 +72,9 @@ class RankerParams:
     """Knobs of ranker training (stored in the model artifact; see the module docstring)."""
 
     horizon_days: float = 90.0
-    #: training cuts; 0 = automatic: 5, or 2 on markets of more than ``LARGE_MARKET`` creators,
-    #: where each cut is a full rebuild of the engine and 1,000 brands a cut give rows enough
+    #: training cuts; 0 = automatic: 5, or 1 on markets of more than ``LARGE_MARKET`` creators,
+    #: where each cut is a full rebuild of the engine and the 1,000 brands of one cut already
+    #: give more rows than ``max_training_rows``
     cuts: int = 0
     cut_step_days: float = 0.0
     candidates: int = DEFAULT_CANDIDATES
@@ -168,7 +169,7 @@ def _answered(dataset: Dataset, cut: float, horizon: float) -> sp.csr_array:
     return sp.csr_array((d[last], (r[last], c[last])), shape=(dataset.n_brands, dataset.n_creators))
 
 
-#: Above this many creators the automatic number of training cuts drops from 5 to 2.
+#: Above this many creators the automatic number of training cuts drops from 5 to 1.
 LARGE_MARKET = 300_000
 
 
@@ -176,7 +177,7 @@ def n_training_cuts(dataset: Dataset, params: RankerParams) -> int:
     """``params.cuts``, or the automatic choice when it is 0 (see ``RankerParams.cuts``)."""
     if params.cuts:
         return params.cuts
-    return 2 if dataset.n_creators > LARGE_MARKET else 5
+    return 1 if dataset.n_creators > LARGE_MARKET else 5
 
 
 def cut_times(dataset: Dataset, params: RankerParams) -> list[float]:
