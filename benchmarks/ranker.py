@@ -1,6 +1,7 @@
 """Benchmark of the learned ranker: build with the ranker, match latency, candidate recall.
 
     python benchmarks/ranker.py --sizes S,M [--bench-dir /tmp/creatormatch-bench]
+    python benchmarks/ranker.py --sizes L --stages match    # re-time matching on the last build
 
 For each size (the markets of ``benchmarks/run.py``: S 10k creators / 1k brands, M 100k /
 10k, L 1M / 100k, generated there when missing) it measures, each in a fresh process so
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="S")
     ap.add_argument("--bench-dir", default="/tmp/creatormatch-bench")
+    ap.add_argument("--stages", default=",".join(STAGES),
+                    help="stages to run (default all); the others keep their earlier results, e.g. "
+                         "'--stages match' re-times matching on the model the last build saved")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -122,8 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in args.sizes.split(","):
         _ensure_market(size, bench)
-        results[size] = {}
-        for stage in STAGES:
+        wanted = [s for s in args.stages.split(",") if s]
+        unknown = set(wanted) - set(STAGES)
+        if unknown:
+            raise SystemExit(f"unknown stages {sorted(unknown)}; choose among {', '.join(STAGES)}")
+        results[size] = {k: v for k, v in results.get(size, {}).items() if k not in wanted}
+        for stage in wanted:
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, __file__, "--stage", stage, "--size", size,
                                    "--bench-dir", str(bench)], capture_output=True, text=True)

@@ -54,6 +54,8 @@ def test_featured_products_sum_the_features_edges_of_the_brands_products(plain):
     for b in range(0, sells.shape[0], 5):
         want = features[:, sells[b] > 0].sum(axis=1)
         np.testing.assert_allclose(plain.pair_signals.featured_products(b), want)
+        some = np.arange(0, len(want), 3)
+        np.testing.assert_allclose(plain.pair_signals.featured_products(b, some), want[some])
 
 
 def test_brand_picks_are_shares_of_the_brands_invitations(ranker_market, plain):

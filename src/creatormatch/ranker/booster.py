@@ -34,7 +34,12 @@ import numpy as np
 
 from .features import model_input
 
-__all__ = ["RankerModel", "platt", "sigmoid"]
+__all__ = ["RankerModel", "platt", "sigmoid", "PREDICT_THREADS"]
+
+#: Threads LightGBM predicts with: a match scores ~3,000 candidates at 1M creators, 6.8 ms on
+#: one thread and 3.7 ms on two (BENCHMARKS.md); each row is scored on its own, so the result
+#: does not depend on the thread count.
+PREDICT_THREADS = 2
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -98,7 +103,7 @@ class RankerModel:
             import lightgbm as lgb
 
             self._booster = lgb.Booster(model_str=self.booster_text)
-            self._booster.params["num_threads"] = 1
+            self._booster.params["num_threads"] = PREDICT_THREADS
         return self._booster
 
     @property
@@ -115,8 +120,8 @@ class RankerModel:
             import lightgbm as lgb
 
             self._acceptance = lgb.Booster(model_str=self.acceptance_text)
-            self._acceptance.params["num_threads"] = 1
-        raw = np.asarray(self._acceptance.predict(model_input(X), raw_score=True, num_threads=1), np.float64)
+            self._acceptance.params["num_threads"] = PREDICT_THREADS
+        raw = np.asarray(self._acceptance.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
         a, b = self.acceptance_calibration  # type: ignore[misc]
         return sigmoid(a * raw + b)
 
@@ -129,7 +134,7 @@ class RankerModel:
         priors of ``features.model_input`` are filled in here)."""
         if len(X) == 0:
             return np.zeros(0)
-        return np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=1), np.float64)
+        return np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of a positive collaboration within the horizon."""
@@ -141,7 +146,7 @@ class RankerModel:
         value and each row sums to ``raw(X)``."""
         if len(X) == 0:
             return np.zeros((0, len(self.feature_names) + 1))
-        return np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=1), np.float64)
+        return np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=PREDICT_THREADS), np.float64)
 
     def to_header(self) -> dict[str, Any]:
         out = {"feature_names": list(self.feature_names), "calibration": list(self.calibration),

@@ -41,14 +41,33 @@ def blend_list_size(n_allowed: int, n: int, share: float = BLEND_SHARE, k_max: i
     return int(min(max(int(round(share * n_allowed)), n), max(n, k_max)))
 
 
+#: ``top_positions`` estimates its threshold from a strided sample of this many values.
+_SAMPLE = 4096
+
+
 def top_positions(values: np.ndarray, eligible: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the ``n`` largest ``values`` among ``eligible`` (all of them when fewer)."""
+    """Positions of the ``n`` largest ``values`` among ``eligible`` (all of them when fewer).
+
+    Exact, and linear in ``len(values)`` with a small constant: on a large pool a threshold
+    ``t`` is read from a strided sample of the values (the sample's value at the rank that
+    stands for about ``2 n`` of the pool), the values ``>= t`` are kept, and the ``n``
+    largest are selected among those only.  When fewer than ``n`` pass -- the sample
+    misjudged the pool -- the whole pool is partitioned instead.  Which of several equal
+    values at the boundary is kept is unspecified, as with ``numpy.argpartition``.
+    """
     pos = np.flatnonzero(eligible)
     if len(pos) <= n:
         return pos
     v = values[pos]
-    keep = np.argpartition(-v, n - 1)[:n]
-    return pos[keep]
+    if n > 0 and len(v) > 4 * _SAMPLE and len(v) > 16 * n:
+        step = len(v) // _SAMPLE
+        sample = v[::step]
+        r = min(len(sample) - 1, -(-2 * n // step) + 8)      # the sample's r-th largest
+        t = np.partition(sample, len(sample) - 1 - r)[len(sample) - 1 - r]
+        above = np.flatnonzero(v >= t)
+        if len(above) >= n:
+            return pos[above[np.argpartition(-v[above], n - 1)[:n]]]
+    return pos[np.argpartition(-v, n - 1)[:n]]
 
 
 def candidate_signals(exclude_groups=()) -> frozenset[str]:
@@ -76,7 +95,6 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
     signals : the signals to use (``candidate_signals``).
     blend_share, blend_max : size of the blend's list (``blend_list_size``).
     """
-    rows = scores.rows
     picks = []
     if "mf" in signals and scores.available["mf"].any():
         picks.append(top_positions(scores.raw["mf"], allowed & scores.available["mf"], n))
@@ -86,11 +104,9 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
     if "category_fit" in signals and scores.available["category_fit"].any():
         fit = scores.raw["category_fit"]
         picks.append(top_positions(fit, allowed & scores.available["category_fit"] & (fit > 0), n))
-    followers = matcher.creator["followers"][rows].astype(np.float64)
-    popular = matcher.pair_signals.in_market_brands(market_code)[rows]
-    # popularity first, followers break ties (followers < 1e12 always)
+    followers, popularity = _scope_orders(matcher, scores, market_code)
     if "popularity" in signals:
-        picks.append(top_positions(popular * 1e12 + followers, allowed & (popular > 0), n))
+        picks.append(top_positions(popularity, allowed & (popularity >= 1e12), n))
     if "followers" in signals:
         picks.append(top_positions(followers, allowed, n))
     if "blend" in signals:
@@ -103,6 +119,20 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
         local = local[local >= 0]
         picks.append(local[allowed[local]])
     return np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
+
+
+def _scope_orders(matcher: "Matcher", scores: "BrandScores", market_code: int) -> tuple[np.ndarray, np.ndarray]:
+    """Followers over the scope, and the popularity key ``in-market brands x 1e12 + followers``
+    (popularity first, followers break ties: followers < 1e12 always); the same for every
+    brand of a market, so kept per (scope, market) when the scores name their scope."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        followers = matcher.creator["followers"][scores.rows].astype(np.float64)
+        popular = matcher.pair_signals.in_market_brands(market_code)[scores.rows]
+        return followers, popular * 1e12 + followers
+
+    if scores.scope_key is None:
+        return make()
+    return matcher.pair_signals.kept(("scope_orders", scores.scope_key, market_code), make)
 
 
 def _blend_without(matcher: "Matcher", scores: "BrandScores", signals: frozenset[str]) -> np.ndarray:

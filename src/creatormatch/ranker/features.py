@@ -209,10 +209,13 @@ def _log1p(x) -> np.ndarray:
 def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> BrandContext:
     """The brand's constants from ``home``, its scores over its own market."""
     hist = matcher.model.history
-    known = home.available["mf"]
-    mf = home.raw["mf"][known].astype(np.float64)
-    mean = float(mf.mean()) if len(mf) else 0.0
-    sd = float(mf.std()) if len(mf) > 1 else 0.0
+    # creators without factors score exactly 0 (``Matcher.score_brand``): sums over the whole
+    # scope are sums over the creators with factors, without a masked copy
+    n_known = int(np.count_nonzero(home.available["mf"]))
+    raw_mf = home.raw["mf"]
+    mean = float(raw_mf.sum(dtype=np.float64)) / n_known if n_known else 0.0
+    var = float(np.einsum("i,i->", raw_mf, raw_mf, dtype=np.float64)) / n_known - mean * mean if n_known > 1 else 0.0
+    sd = float(np.sqrt(var)) if var > 0 else 0.0
     g = home.raw["graph"]
     n_pos = int(np.count_nonzero(g))
     ref = float(g.sum(dtype=np.float64)) / n_pos if n_pos else 0.0
@@ -267,7 +270,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     positions = np.asarray(positions, np.int64)
     rows = scores.rows[positions].astype(np.int64)
     n = len(rows)
-    X = np.full((n, len(FEATURES)), np.nan, np.float32)
+    X = np.full((n, len(FEATURES)), np.nan, np.float32, order="F")   # filled column by column
 
     def put(name: str, values) -> None:
         X[:, _COL[name]] = values
@@ -283,10 +286,10 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     put("graph", g)
     ref = context.graph_ref
     put("graph_rel", g / ref if ref > 0 else np.zeros(n))
-    steps = scores.graph_steps
+    steps = scores.step_terms(positions)
     for k in range(3):
         if steps is not None and k < steps.shape[0] and ref > 0:
-            put(f"graph_step{k + 1}", steps[k, positions] / ref)
+            put(f"graph_step{k + 1}", steps[k] / ref)
         else:
             put(f"graph_step{k + 1}", np.zeros(n))
     put("co_collaborators", _log1p(matcher.pair_signals.co_collaborators(brand_row, rows)))
@@ -327,7 +330,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     last = row_values(hist.pair["last_event"], brand_row, rows)
     put("pair_days_since_last", np.where(last > 0, hist.as_of - last, np.nan))
     put("pair_gmv", _log1p(row_values(hist.pair["gmv"], brand_row, rows)))
-    put("featured_products", signals.featured_products(brand_row)[rows])
+    put("featured_products", signals.featured_products(brand_row, rows))
     # ---- brand context
     for name, value in context.values.items():
         put(name, value)
@@ -335,7 +338,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
         if f.group in exclude_groups:
             X[:, k] = np.nan
     put("blend", _blend_feature(X, matcher.params.weights, matcher.params.missing))
-    return X
+    return np.ascontiguousarray(X)
 
 
 def _blend_feature(X: np.ndarray, weights: dict[str, float], missing: str) -> np.ndarray:

@@ -62,8 +62,8 @@ def _pair_value(matcher: "Matcher", name: str, brand_row: int, creator_row: int)
 
 def history_lines(matcher: "Matcher", brand_row: int, creator_row: int) -> list[str]:
     """The pair's history with the brand in plain words (empty when they never met)."""
-    if matcher.model.history is None:
-        return []
+    if matcher.model.history is None or _pair_value(matcher, "last_event", brand_row, creator_row) <= 0:
+        return []    # no history (most candidates): one look-up instead of six
     brand = text_at(matcher.brand, "name", brand_row)
     phrases = {
         "completed": "completed {n} collaboration{s} with {brand} (last invited {day})",
@@ -179,18 +179,20 @@ def contribution_dicts(ranking: "Ranking", contributions: np.ndarray, scale: flo
     return out
 
 
+#: The topics in the order their first feature appears, and the 0/1 matrix that sums a
+#: row of feature contributions into one value per topic.
+_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(TOPIC[n] for n in FEATURE_NAMES if n in TOPIC))
+_TOPIC_MATRIX = np.array([[1.0 if TOPIC.get(n) == t else 0.0 for t in _TOPICS] for n in FEATURE_NAMES])
+
+
 def learned_reasons(matcher: "Matcher", brand_row: int, ranking: "Ranking", contributions: np.ndarray,
                     n_positive: int = 3, n_negative: int = 2) -> list[list[str]]:
     """Reasons per ranked creator (see the module docstring)."""
     out = []
+    pooled_all = np.asarray(contributions, np.float64)[:, :len(FEATURE_NAMES)] @ _TOPIC_MATRIX
     for i, row in enumerate(ranking.rows.tolist()):
         x = dict(zip(FEATURE_NAMES, ranking.features[i].astype(np.float64)))
-        pooled: dict[str, float] = {}
-        for k, name in enumerate(FEATURE_NAMES):
-            topic = TOPIC.get(name)
-            if topic is not None:
-                pooled[topic] = pooled.get(topic, 0.0) + float(contributions[i, k])
-        ranked = sorted(pooled.items(), key=lambda kv: -kv[1])
+        ranked = sorted(zip(_TOPICS, pooled_all[i].tolist()), key=lambda kv: -kv[1])
         pos = [t for t, v in ranked if v > 0 and _favourable(t, x) is not False][:n_positive]
         neg = [t for t, v in reversed(ranked) if v < 0 and _favourable(t, x) is not True][:n_negative]
         lines = history_lines(matcher, brand_row, row)

@@ -5,7 +5,7 @@ touches one brand, training walks brand after brand):
 
 * ``co_collaborators(b, rows)`` -- ``(X X^T X)[b, rows]`` with the brand's own term removed:
   ``sum over brands b' != b`` of (creators b and b' share) x [c worked with b'];
-* ``featured_products(b)`` -- ``sum over the brand's products p`` of the ``features``
+* ``featured_products(b, rows)`` -- ``sum over the brand's products p`` of the ``features``
   edge weight ``log(1 + videos of c featuring p)``;
 * ``in_market_brands(m)`` -- distinct brands of market ``m`` each creator worked with;
 * ``category_history(k)`` -- each creator's closed and positive invitations from brands of
@@ -17,7 +17,7 @@ touches one brand, training walks brand after brand):
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,7 +33,7 @@ class _Lru(OrderedDict):
         super().__init__()
         self.size = size
 
-    def get_or(self, key, make: Callable[[], np.ndarray]) -> np.ndarray:
+    def get_or(self, key, make: Callable[[], Any]) -> Any:
         if key in self:
             self.move_to_end(key)
             return self[key]
@@ -75,26 +75,51 @@ class PairSignals:
         shared = self._cache.get_or(("co", brand_row), lambda: self._shared_creators(brand_row))
         if rows is None:
             return self._xt @ shared
-        return self._xt[np.asarray(rows, np.int64)] @ shared
+        # X^T[rows] . shared without building the row slice: gather each row's brands' values
+        rows = np.asarray(rows, np.int64)
+        xt = self._xt
+        lo, counts = xt.indptr[rows], xt.indptr[rows + 1] - xt.indptr[rows]
+        ends = np.cumsum(counts)
+        total = int(ends[-1]) if len(ends) else 0
+        if total == 0:
+            return np.zeros(len(rows))
+        at = np.repeat(lo - (ends - counts), counts) + np.arange(total)
+        owner = np.repeat(np.arange(len(rows)), counts)
+        return np.bincount(owner, weights=xt.data[at] * shared[xt.indices[at]], minlength=len(rows))
 
     def _shared_creators(self, brand_row: int) -> np.ndarray:
         shared = (self._x[[brand_row]] @ self._xt).toarray().ravel()   # creators shared with each brand
         shared[brand_row] = 0.0
         return shared
 
-    def featured_products(self, brand_row: int) -> np.ndarray:
-        def make() -> np.ndarray:
+    def featured_products(self, brand_row: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """``sum over the brand's products p`` of ``features[c, p]`` for the creators ``rows``
+        (every creator when None).  The brand's sum is kept sparse (the creators who featured
+        one of its products, and their sums), so a match pays for its products' edges and
+        its candidates, not for a vector over every creator."""
+        def make() -> tuple[np.ndarray, np.ndarray]:
             sells = self.model.relations.get("sells")
-            out = np.zeros(self.n_creators)
             if sells is None or self._features_by_product is None:
-                return out
+                return np.zeros(0, np.int64), np.zeros(0)
             products = sells.indices[sells.indptr[brand_row]:sells.indptr[brand_row + 1]]
             if len(products) == 0:
-                return out
-            # rows of the products x creators transpose: one sparse row sum
-            return np.asarray(self._features_by_product[np.sort(products)].sum(axis=0)).ravel()
+                return np.zeros(0, np.int64), np.zeros(0)
+            sub = self._features_by_product[np.sort(products)]      # products x creators rows
+            creators, where = np.unique(sub.indices, return_inverse=True)
+            return creators.astype(np.int64), np.bincount(where, weights=sub.data, minlength=len(creators))
 
-        return self._cache.get_or(("fp", brand_row), make)
+        creators, sums = self._cache.get_or(("fp", brand_row), make)
+        if rows is None:
+            out = np.zeros(self.n_creators)
+            out[creators] = sums
+            return out
+        rows = np.asarray(rows, np.int64)
+        out = np.zeros(len(rows))
+        if len(creators):
+            at = np.minimum(np.searchsorted(creators, rows), len(creators) - 1)
+            hit = creators[at] == rows
+            out[hit] = sums[at[hit]]
+        return out
 
     def in_market_brands(self, market_code: int) -> np.ndarray:
         if market_code < 0 or market_code >= self._by_market.shape[1]:
@@ -111,7 +136,12 @@ class PairSignals:
         return (self._kept(("ca", top), lambda: column("answered")),
                 self._kept(("cp", top), lambda: column("positive")))
 
-    def _kept(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+    def kept(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """A per-market or per-category value (e.g. a vector), computed once and kept for the
+        model's life (unlike the per-brand LRU)."""
+        return self._kept(key, make)
+
+    def _kept(self, key: tuple, make: Callable[[], Any]) -> Any:
         """A per-market or per-category vector, computed once."""
         if key not in self._shared:
             self._shared[key] = make()

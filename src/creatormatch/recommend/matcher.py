@@ -240,15 +240,15 @@ class Matcher:
             raw["mf"], val["mf"], avail["mf"] = zero, zero, none
 
         has["graph"] = bool(self.walk.degree["brand"][brand_row] > 0)
-        steps = None
+        steps = damping = None
         if has["graph"]:
             terms = self.walk.scores("brand", brand_row, scope.walk, alpha=p.graph_alpha, steps=p.graph_steps,
                                      by_step=True)
             g = terms.sum(axis=0).astype(np.float32)
-            steps = terms.astype(np.float32)
+            steps = terms                  # undamped: the ranker damps only its candidates'
             if p.graph_beta:
-                g *= scope.damping(p.graph_beta)
-                steps *= scope.damping(p.graph_beta)[None, :]
+                damping = scope.damping(p.graph_beta)
+                g *= damping
             raw["graph"], val["graph"], avail["graph"] = g, normalise_graph(g), np.ones(n, bool)
         else:
             raw["graph"], val["graph"], avail["graph"] = zero, zero, none
@@ -266,9 +266,11 @@ class Matcher:
             score = scope.blend_renormalised(val, has, w)
         for comp in INDEX_COMPONENTS:
             raw[comp], val[comp], avail[comp] = scope.index[comp], scope.index_values[comp], scope.index_available[comp]
-        if p.missing != "renormalise":
+        if p.missing == "neutral":
+            score = scope.blend_neutral(val, avail, w)
+        elif p.missing != "renormalise":
             score = blend(val, avail, w, p.missing)
-        return BrandScores(brand_row, scope.rows, raw, val, avail, score, steps)
+        return BrandScores(brand_row, scope.rows, raw, val, avail, score, steps, scope.key, damping)
 
     def brand_mf_row(self, brand_row: int) -> sp.csr_matrix:
         """The brand's row of the MF input (1 x creators): its confidence row; for a brand

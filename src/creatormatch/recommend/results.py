@@ -31,8 +31,23 @@ class BrandScores:
     values: dict[str, np.ndarray]
     available: dict[str, np.ndarray]
     score: np.ndarray
-    #: the walk's damped term per step, ``(steps, len(rows))`` (None: the brand has no graph edge)
+    #: the walk's term per step, ``(steps, len(rows))``, before damping (None: the brand has no
+    #: graph edge); ``step_terms(positions)`` gives the damped terms of some creators
     graph_steps: np.ndarray | None = None
+    #: the scope's key (``Matcher.scope``: a market code or "any"); None when not from a scope
+    scope_key: str | None = None
+    #: the graph's damping ``degree ** -beta`` per creator (None: no damping)
+    graph_damping: np.ndarray | None = None
+
+    def step_terms(self, positions: np.ndarray) -> np.ndarray | None:
+        """The damped walk terms ``(steps, len(positions))`` (float32) of the creators at
+        ``positions``: they sum to ``raw["graph"]`` there (None: no graph edge)."""
+        if self.graph_steps is None:
+            return None
+        out = self.graph_steps[:, positions].astype(np.float32)
+        if self.graph_damping is not None:
+            out *= self.graph_damping[positions][None, :]
+        return out
 
     def components_at(self, pos: int) -> dict[str, float | None]:
         """Normalised components of the creator at position ``pos`` (None = not available)."""

@@ -79,6 +79,33 @@ class MarketScope:
             num += np.multiply(values["category_fit"], c["fit_mask"], out=tmp)
         return np.multiply(num, inv, out=num)
 
+    def blend_neutral(self, values: dict[str, np.ndarray], available: dict[str, np.ndarray],
+                      weights: dict[str, float]) -> np.ndarray:
+        """The blend with ``missing="neutral"`` (a missing component counts 0.5) of a brand's
+        components: ``blend.blend``'s numbers (up to the order of a float64 sum) with the
+        index components' numerator, the same for every brand, cached per weights."""
+        key = ("neutral",) + tuple(sorted((k, float(v)) for k, v in weights.items()))
+        c = self._blend_cache.get(key)
+        if c is None:
+            if len(self._blend_cache) > 8:
+                self._blend_cache.clear()
+            w = {k: float(weights.get(k, 0.0)) for k in INDEX_COMPONENTS}
+            num, den = blend_terms(self.index_values, self.index_available, w, "neutral")
+            c = {"num": np.asarray(num, np.float64), "den": float(den)}
+            self._blend_cache[key] = c
+        num, den = c["num"].copy(), c["den"]
+        for name in ("mf", "graph", "category_fit"):
+            w = float(weights.get(name, 0.0))
+            if w <= 0 or name not in values:
+                continue
+            a = available[name]
+            if a.any():
+                num += w * np.where(a, values[name], 0.5)
+            else:
+                num += w * 0.5
+            den += w
+        return num / den if den > 0 else num
+
     def _weights_cache(self, weights: dict[str, float]) -> dict:
         key = tuple(sorted((k, float(v)) for k, v in weights.items()))
         c = self._blend_cache.get(key)
