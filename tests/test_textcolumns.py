@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from creatormatch._textcolumns import TextColumns, Undecoded, is_ascii, text_at, text_equals, text_position
+from creatormatch._textcolumns import (TextColumns, Undecoded, is_ascii, text_at, text_equals, text_equals_at,
+                                      text_position)
 
 
 def _columns(values: list[str]) -> TextColumns:
@@ -26,5 +27,9 @@ def test_masks_and_positions_on_bytes_equal_the_decoded_ones() -> None:
     values = ["C001", "C002", "C010", "Cé03", "Zoë"]                   # sorted by code point
     for cols in (_columns(values), {"t": np.array(values)}):
         assert text_equals(cols, "t", "Cé03").tolist() == [False, False, False, True, False]
+        assert text_equals_at(cols, "t", np.array([4, 3, 3, 0]), "Cé03").tolist() == [False, True, True, False]
         assert [text_position(cols, "t", v) for v in values] == [0, 1, 2, 3, 4]
         assert text_position(cols, "t", "C003") == -1 and text_position(cols, "t", "ZZ") == -1
+    undecoded = _columns(values)
+    text_equals_at(undecoded, "t", np.array([1]), "C002")
+    assert isinstance(dict.__getitem__(undecoded, "t"), Undecoded)        # rows compared on their bytes

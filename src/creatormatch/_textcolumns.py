@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Undecoded", "TextColumns", "is_ascii", "encode_text", "text_at", "text_equals", "text_position"]
+__all__ = ["Undecoded", "TextColumns", "is_ascii", "encode_text", "text_at", "text_equals", "text_equals_at", "text_position"]
 
 
 def encode_text(arr: np.ndarray) -> np.ndarray:
@@ -88,6 +88,14 @@ def text_equals(columns: Any, key: str, text: str) -> np.ndarray:
     if isinstance(value, Undecoded):
         return value.raw == text.encode("utf-8")
     return np.asarray(value) == text
+
+
+def text_equals_at(columns: Any, key: str, rows: np.ndarray, text: str) -> np.ndarray:
+    """``columns[key][rows] == text`` without decoding the whole column."""
+    value = _stored(columns, key)
+    if isinstance(value, Undecoded):
+        return value.raw[rows] == text.encode("utf-8")
+    return np.asarray(value)[rows] == text
 
 
 def text_position(columns: Any, key: str, text: str) -> int:

@@ -82,6 +82,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from .._textcolumns import text_at, text_equals_at
 from .history import PAIR_STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -221,7 +222,7 @@ def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> Br
     ref = float(g.sum(dtype=np.float64)) / n_pos if n_pos else 0.0
     br = hist.brand
     answered = br["answered"][brand_row]
-    market = str(matcher.brand["market"][brand_row])
+    market = text_at(matcher.brand, "market", brand_row)
     codes = np.flatnonzero(hist.markets == market)
     values = {
         "brand_history_days": hist.as_of - br["first_invited"][brand_row],
@@ -308,13 +309,14 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     # ---- creator
     cr = matcher.creator
     put("log_followers", _log1p(cr["followers"][rows]))
-    put("followers_percentile", signals.followers_percentile(str(matcher.brand["market"][brand_row]), rows))
+    market = text_at(matcher.brand, "market", brand_row)
+    put("followers_percentile", signals.followers_percentile(market, rows))
     rate = cr["rate"][rows].astype(np.float64)
     put("log_rate", np.where(np.isnan(rate), np.nan, np.log1p(np.maximum(rate, 0.0))))
     put("creator_negative", hist.creator["closed"][rows] - hist.creator["positive"][rows])
     put("creator_positive", hist.creator["positive"][rows])
     put("in_market_brands", signals.in_market_brands(context.market_code)[rows])
-    put("same_market", (cr["market"][rows] == matcher.brand["market"][brand_row]).astype(np.float32))
+    put("same_market", text_equals_at(cr, "market", rows, market).astype(np.float32))
     put("days_since_active", hist.as_of - hist.creator["last_active"][rows])
     top = context.values["brand_top_category"]
     if np.isfinite(top):

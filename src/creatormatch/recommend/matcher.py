@@ -108,7 +108,8 @@ class Matcher:
         if self._pair_signals is None:
             from ..ranker.signals import PairSignals
 
-            self._pair_signals = PairSignals(self.model)
+            self._pair_signals = PairSignals(self.model, self.walk.blocks.get(("product", "creator")),
+                                             self.walk.blocks.get(("creator", "brand")))
         return self._pair_signals
 
     def scope_positions(self, scores: BrandScores, creator_rows: np.ndarray) -> np.ndarray:
