@@ -65,6 +65,13 @@ def _transposed_pattern(conf: sp.csr_array, creator_brand: sp.csr_array | None) 
     return t.indptr, t.indices
 
 
+def _dense_column(m: sp.csc_array, j: int) -> np.ndarray:
+    """Column ``j`` of a CSC matrix as a dense float64 vector (duplicates summed), read from
+    its arrays directly: scipy's ``m[:, [j]].toarray()`` takes a detour through a CSR copy."""
+    lo, hi = int(m.indptr[j]), int(m.indptr[j + 1])
+    return np.bincount(m.indices[lo:hi], weights=m.data[lo:hi], minlength=m.shape[0]).astype(np.float64)
+
+
 class _Lru(OrderedDict):
     def __init__(self, size: int):
         super().__init__()
@@ -168,14 +175,14 @@ class PairSignals:
     def in_market_brands(self, market_code: int) -> np.ndarray:
         if market_code < 0 or market_code >= self._by_market.shape[1]:
             return np.zeros(self.n_creators)
-        return self._kept(("mk", market_code), lambda: self._by_market[:, [market_code]].toarray().ravel())
+        return self._kept(("mk", market_code), lambda: _dense_column(self._by_market, market_code))
 
     def category_history(self, top: int) -> tuple[np.ndarray, np.ndarray]:
         def column(name: str) -> np.ndarray:
             m = self._by_category[name]
             if top >= m.shape[1]:
                 return np.zeros(self.n_creators)
-            return m[:, [top]].toarray().ravel()
+            return _dense_column(m, top)
 
         return (self._kept(("ca", top), lambda: column("answered")),
                 self._kept(("cp", top), lambda: column("positive")))

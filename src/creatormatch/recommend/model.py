@@ -214,7 +214,11 @@ def build_model(dataset: Dataset, params: MatchParams | None = None, progress: P
 
 def _csr_parts(prefix: str, m) -> dict[str, np.ndarray]:
     m = sp.csr_array(m)
-    return {f"{prefix}.indptr": m.indptr.astype(np.int64), f"{prefix}.indices": m.indices.astype(np.int32),
+    # int32 offsets when the entries fit, as scipy wants them with int32 indices: a reader then
+    # maps them as they are (``_csr_from`` converts int64 offsets of larger or older files)
+    small = m.nnz < 2**31 - 1
+    return {f"{prefix}.indptr": m.indptr.astype(np.int32 if small else np.int64),
+            f"{prefix}.indices": m.indices.astype(np.int32),
             f"{prefix}.data": m.data, f"{prefix}.shape": np.asarray(m.shape, np.int64)}
 
 
