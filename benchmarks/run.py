@@ -535,7 +535,13 @@ def write_markdown(path: Path, info: dict[str, Any], results: dict[str, dict[str
                          f"{details}{'; ' + nested if nested else ''} |")
         lines.append("")
         lines += _cli_table(size, res)
-    path.write_text("\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    # the planning section is benchmarks/plan.py's (between its markers): keep it
+    start, end = "<!-- plan:start -->", "<!-- plan:end -->"
+    old = path.read_text() if path.is_file() else ""
+    if start in old and end in old:
+        text += "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    path.write_text(text)
 
 
 def _cli_table(size: str, res: dict[str, Any]) -> list[str]:
