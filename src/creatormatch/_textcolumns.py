@@ -84,13 +84,10 @@ def text_at(columns: Any, key: str, row: int) -> str:
 def text_equals(columns: Any, key: str, text: str) -> np.ndarray:
     """``columns[key] == text`` as a boolean mask, compared on the stored bytes when the
     column is still undecoded."""
-    value = _stored(columns, key)
-    if isinstance(value, Undecoded):
-        return value.raw == text.encode("utf-8")
-    return np.asarray(value) == text
+    return text_equals_at(columns, key, slice(None), text)
 
 
-def text_equals_at(columns: Any, key: str, rows: np.ndarray, text: str) -> np.ndarray:
+def text_equals_at(columns: Any, key: str, rows: np.ndarray | slice, text: str) -> np.ndarray:
     """``columns[key][rows] == text`` without decoding the whole column."""
     value = _stored(columns, key)
     if isinstance(value, Undecoded):

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .._sparse import row_entry_positions
 from .build import NODE_TYPES, RELATIONS, MarketGraph
 
 __all__ = ["TypedWalk", "CreatorScope", "transition_blocks", "truncated_walk_dense"]
@@ -73,13 +74,9 @@ class CreatorScope:
 
 def _gather_rows(m: sp.csr_array, rows: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and weights ``m[r, j] * coef[r]`` of every stored entry in ``rows``."""
-    starts = m.indptr[rows]
-    lens = m.indptr[rows + 1] - starts
-    total = int(lens.sum())
-    if total == 0:
+    pos, lens = row_entry_positions(m.indptr, rows)
+    if len(pos) == 0:
         return np.zeros(0, np.int64), np.zeros(0)
-    ends = np.cumsum(lens)
-    pos = np.repeat(starts - (ends - lens), lens) + np.arange(total)
     return m.indices[pos].astype(np.int64), m.data[pos] * np.repeat(coef, lens)
 
 

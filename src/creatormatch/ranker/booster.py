@@ -42,6 +42,16 @@ __all__ = ["RankerModel", "platt", "sigmoid", "PREDICT_THREADS"]
 PREDICT_THREADS = 2
 
 
+def _booster_from(text: str):
+    """A LightGBM booster from its text, predicting on ``PREDICT_THREADS`` (lightgbm is
+    imported here, on first use)."""
+    import lightgbm as lgb
+
+    booster = lgb.Booster(model_str=text)
+    booster.params["num_threads"] = PREDICT_THREADS
+    return booster
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-z))``, computed without overflow."""
     z = np.asarray(z, np.float64)
@@ -100,10 +110,7 @@ class RankerModel:
     def booster(self):
         """The LightGBM booster (built from the text on first use; lightgbm is imported lazily)."""
         if self._booster is None:
-            import lightgbm as lgb
-
-            self._booster = lgb.Booster(model_str=self.booster_text)
-            self._booster.params["num_threads"] = PREDICT_THREADS
+            self._booster = _booster_from(self.booster_text)
         return self._booster
 
     @property
@@ -117,10 +124,7 @@ class RankerModel:
         if len(X) == 0:
             return np.zeros(0)
         if self._acceptance is None:
-            import lightgbm as lgb
-
-            self._acceptance = lgb.Booster(model_str=self.acceptance_text)
-            self._acceptance.params["num_threads"] = PREDICT_THREADS
+            self._acceptance = _booster_from(self.acceptance_text)
         raw = np.asarray(self._acceptance.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
         a, b = self.acceptance_calibration  # type: ignore[misc]
         return sigmoid(a * raw + b)

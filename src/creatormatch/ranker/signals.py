@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.sparse as sp
 
+from .._sparse import row_entry_positions
 from .._textcolumns import text_equals
 from ..recommend.model import MatchModel
 from .history import top_level_categories
@@ -29,23 +30,19 @@ from .history import top_level_categories
 __all__ = ["PairSignals"]
 
 
-def _only_features_link_products_and_creators() -> bool:
-    """Whether ``features`` is the one relation between products and creators, so the walk's
-    product -> creator block (the sum of those relations' weights) is its transpose."""
+def _sole_relation(a: str, b: str, name: str) -> bool:
+    """Whether ``name`` is the one relation between node types ``a`` and ``b``, so the walk's
+    block between them (the sum of those relations' weights, both ways) is that relation
+    or its transpose."""
     from ..graph.build import RELATIONS
 
-    return [r for r, ends in RELATIONS.items() if set(ends) == {"product", "creator"}] == ["features"]
+    return [r for r, ends in RELATIONS.items() if set(ends) == {a, b}] == [name]
 
 
 def _gather(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The stored entries of ``rows`` of a CSR pattern: (position in ``rows``, column) each."""
-    rows = np.asarray(rows, np.int64)
-    lo = indptr[rows].astype(np.int64)
-    counts = indptr[rows + 1].astype(np.int64) - lo
-    ends = np.cumsum(counts)
-    total = int(ends[-1]) if len(ends) else 0
-    at = np.repeat(lo - (ends - counts), counts) + np.arange(total)
-    return np.repeat(np.arange(len(rows)), counts), indices[at].astype(np.int64)
+    at, counts = row_entry_positions(indptr, rows)
+    return np.repeat(np.arange(len(counts)), counts), indices[at].astype(np.int64)
 
 
 def _transposed_pattern(conf: sp.csr_array, creator_brand: sp.csr_array | None) -> tuple[np.ndarray, np.ndarray]:
@@ -54,10 +51,8 @@ def _transposed_pattern(conf: sp.csr_array, creator_brand: sp.csr_array | None) 
     confidence scaled (``recommend.model.graph_collaboration_weights``): same pattern,
     unless the confidence stores zeros, which the block's sum drops.  Checked (entries, no
     stored zero, every creator's count) before it is used."""
-    from ..graph.build import RELATIONS
-
     if (creator_brand is not None and creator_brand.shape == conf.shape[::-1] and creator_brand.nnz == conf.nnz
-            and [r for r, ends in RELATIONS.items() if set(ends) == {"brand", "creator"}] == ["collaborated"]
+            and _sole_relation("brand", "creator", "collaborated")
             and bool(np.all(conf.data != 0))
             and np.array_equal(np.diff(creator_brand.indptr), np.bincount(conf.indices, minlength=conf.shape[1]))):
         return creator_brand.indptr, creator_brand.indices
@@ -116,7 +111,7 @@ class PairSignals:
         features = model.relations.get("features")
         if features is None or features.nnz == 0:
             self._features_by_product = None
-        elif product_creator is not None and _only_features_link_products_and_creators():
+        elif product_creator is not None and _sole_relation("product", "creator", "features"):
             self._features_by_product = product_creator
         else:
             self._features_by_product = sp.csr_array(features.T)
@@ -175,7 +170,7 @@ class PairSignals:
     def in_market_brands(self, market_code: int) -> np.ndarray:
         if market_code < 0 or market_code >= self._by_market.shape[1]:
             return np.zeros(self.n_creators)
-        return self._kept(("mk", market_code), lambda: _dense_column(self._by_market, market_code))
+        return self.kept(("mk", market_code), lambda: _dense_column(self._by_market, market_code))
 
     def category_history(self, top: int) -> tuple[np.ndarray, np.ndarray]:
         def column(name: str) -> np.ndarray:
@@ -184,16 +179,12 @@ class PairSignals:
                 return np.zeros(self.n_creators)
             return _dense_column(m, top)
 
-        return (self._kept(("ca", top), lambda: column("answered")),
-                self._kept(("cp", top), lambda: column("positive")))
+        return (self.kept(("ca", top), lambda: column("answered")),
+                self.kept(("cp", top), lambda: column("positive")))
 
     def kept(self, key: tuple, make: Callable[[], Any]) -> Any:
         """A per-market or per-category value (e.g. a vector), computed once and kept for the
         model's life (unlike the per-brand LRU)."""
-        return self._kept(key, make)
-
-    def _kept(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """A per-market or per-category vector, computed once."""
         if key not in self._shared:
             self._shared[key] = make()
         return self._shared[key]
@@ -226,7 +217,7 @@ class PairSignals:
             c = self.model.tables["creator"]
             return np.sort(c["followers"][text_equals(c, "market", market)].astype(np.float64))
 
-        return self._kept(("mf_sorted", market), make)
+        return self.kept(("mf_sorted", market), make)
 
     def followers_percentile(self, market: str, rows: np.ndarray) -> np.ndarray:
         """Share of ``market``'s creators with fewer followers than each creator of ``rows``."""

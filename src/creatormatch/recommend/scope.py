@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .._sparse import row_entry_positions
 from ..graph.walk import CreatorScope
-from .blend import blend_terms
+from .blend import blend_terms, finish_blend
 
 __all__ = ["INDEX_COMPONENTS", "MarketScope"]
 
@@ -93,18 +94,11 @@ class MarketScope:
             num, den = blend_terms(self.index_values, self.index_available, w, "neutral")
             c = {"num": np.asarray(num, np.float64), "den": float(den)}
             self._blend_cache[key] = c
-        num, den = c["num"].copy(), c["den"]
-        for name in ("mf", "graph", "category_fit"):
-            w = float(weights.get(name, 0.0))
-            if w <= 0 or name not in values:
-                continue
-            a = available[name]
-            if a.any():
-                num += w * np.where(a, values[name], 0.5)
-            else:
-                num += w * 0.5
-            den += w
-        return num / den if den > 0 else num
+        mine = {k: v for k, v in values.items() if k not in INDEX_COMPONENTS}
+        num, den = blend_terms(mine, available, weights, "neutral")
+        num += c["num"]
+        den += c["den"]
+        return finish_blend(num, den, "neutral")
 
     def _weights_cache(self, weights: dict[str, float]) -> dict:
         key = tuple(sorted((k, float(v)) for k, v in weights.items()))
@@ -124,12 +118,9 @@ class MarketScope:
         """``F[c] . q`` for every creator of the scope, reading only the profile's categories."""
         cats = np.flatnonzero(profile)
         f = self.fit
-        lo, hi = f.indptr[cats], f.indptr[cats + 1]
-        if len(cats) == 0 or int((hi - lo).sum()) == 0:
+        pos, counts = row_entry_positions(f.indptr, cats)     # CSC: the categories' columns
+        if len(pos) == 0:
             return np.zeros(len(self.rows), np.float32)
-        counts = hi - lo
-        ends = np.cumsum(counts)
-        pos = np.repeat(lo - (ends - counts), counts) + np.arange(int(ends[-1]))
         weights = f.data[pos] * np.repeat(profile[cats], counts)
         return np.bincount(f.indices[pos], weights=weights, minlength=len(self.rows)).astype(np.float32)
 
