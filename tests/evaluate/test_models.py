@@ -14,6 +14,7 @@ from creatormatch.evaluate.baselines import (
 )
 from creatormatch.evaluate.oracle import load_oracle
 from creatormatch.evaluate.protocol import temporal_split
+from creatormatch.evaluate.run import run_evaluation
 from creatormatch.evaluate.significance import paired_tests, randomisation_p, wilcoxon_p
 
 
@@ -91,6 +92,43 @@ def test_oracle_scores_are_the_true_positive_propensity(small_market: Path) -> N
             * (1 - inv["cancel"][0] - inv["cancel"][1] * (1 - cons) ** 2))
     assert np.allclose(accept, want)
     assert np.isclose(truth.invitation_propensity(b, c).sum(), 1.0)
+
+
+def test_oracle_without_taste_drops_exactly_the_latent_term(small_market: Path) -> None:
+    """``oracle-no-taste`` ranks by the same probability with ``W_LATENT * <u_b, v_c> / sqrt(d)``
+    taken out of the affinity, and nothing else changed."""
+    from dataclasses import replace
+
+    from creatormatch.synthetic.truth import LATENT_DIM, W_LATENT
+
+    ds = load_dataset(small_market)
+    oracle = load_oracle(ds)
+    truth = load_truth(small_market)
+    assert oracle is not None and truth is not None
+    s = temporal_split(ds)
+    oracle.fit(s.train)
+    blind = replace(oracle, name="oracle-no-taste", taste=False)
+    b = int(truth.brand_rows(ds.brands.ids[3])[0])
+    c = np.arange(truth.n_creators)
+    latent = truth.creator_latent.astype(np.float64) @ truth.brand_latent[b].astype(np.float64) / np.sqrt(LATENT_DIM)
+    assert np.abs(latent).max() > 0.1                # the term is there to be dropped
+    np.testing.assert_allclose(truth.affinity(b, c, taste=False), truth.affinity(b, c) - W_LATENT * latent,
+                               rtol=0, atol=1e-9)
+    inv = truth.meta["invitation"]
+    want = (truth.invitation_propensity(b, c, oracle.window)
+            * (inv["respond"][0] + inv["respond"][1] * truth.cooperation)
+            / (1 + np.exp(-(inv["accept_bias"] + truth.affinity(b, c) - W_LATENT * latent)))
+            * (1 - inv["cancel"][0] - inv["cancel"][1] * (1 - truth.consistency) ** 2))
+    np.testing.assert_allclose(blind.score(np.array([3]))[0], want, rtol=1e-12, atol=0)
+    assert not np.allclose(blind.score(np.array([3])), oracle.score(np.array([3])))
+
+
+def test_oracle_without_taste_is_scored_only_when_named(small_market: Path) -> None:
+    ds = load_dataset(small_market)
+    named = run_evaluation(ds, models=["blend", "oracle", "oracle-no-taste"], tune=False)
+    assert list(named.models) == ["blend", "oracle", "oracle-no-taste"]
+    assert 0 < named.oracle_ratio["oracle-no-taste"] and "oracle-no-taste" in named.significance
+    assert "oracle-no-taste" not in run_evaluation(ds, models=["popularity", "oracle"], tune=False).models
 
 
 def test_wilcoxon_and_randomisation_by_hand() -> None:

@@ -21,7 +21,7 @@ from .output import echo_err, emit_text, json_text, timed_status
 @click.option("--models", default=None, metavar="a,b,...",
               help="Models to evaluate (comma-separated). Default: random, popularity, itemknn, als, bpr, "
                    "graph, content, blend, blend_tuned, ranker, ranker-no-mf, ranker-no-graph, ranker-no-history, "
-                   "and oracle when the data has a truth file.")
+                   "and oracle when the data has a truth file (generated markets); oracle-no-taste only when named.")
 @click.option("--no-tune", "no_tune", is_flag=True,
               help="Skip tuning on the training period: baselines use their defaults, blend_tuned is left out.")
 @click.option("--sample-brands", type=click.IntRange(min=0), default=2000, show_default=True, metavar="N",

@@ -13,7 +13,13 @@ of any ranking in expectation (the Bayes-optimal ranking; a model can still beat
 given realisation by luck, never systematically).  Each model's ``ndcg@k`` divided by the
 oracle's is its ``oracle_ratio``.
 
-The engine never reads the truth file; only this module does, and only to score the oracle.
+``oracle-no-taste`` (only when ``--models`` names it) ranks by the same probability with the
+latent brand-creator taste left out of the acceptance: the Bayes-optimal ranking for a model
+that knew every other hidden quantity exactly (the invitation model, cooperation,
+consistency, category fit) but not the taste.  It bounds what a model can reach without
+recovering the taste from who accepted whom.
+
+The engine never reads the truth file; only this module does, and only to score the oracles.
 """
 
 from __future__ import annotations
@@ -46,16 +52,18 @@ class OracleRecommender:
     name: str = "oracle"
     params: dict[str, Any] = field(default_factory=dict)
     window: tuple[float, float] | None = None
+    #: False: ``oracle-no-taste``, the acceptance without the latent taste
+    taste: bool = True
 
     def fit(self, train: Dataset) -> "OracleRecommender":
         self.window = _future_window(train, self.truth)
-        self.params = {"ranks_by": "positive_propensity",
+        self.params = {"ranks_by": "positive_propensity" if self.taste else "positive_propensity without taste",
                        "window_days": None if self.window is None else [round(x, 3) for x in self.window]}
         return self
 
     def score(self, brand_rows: np.ndarray) -> np.ndarray:
         b = self.brand_rows[np.asarray(brand_rows, np.int64)]
-        return self.truth.positive_propensity(b[:, None], self.creator_rows[None, :], self.window)
+        return self.truth.positive_propensity(b[:, None], self.creator_rows[None, :], self.window, self.taste)
 
 
 def _future_window(train: Dataset, truth: Truth) -> tuple[float, float] | None:

@@ -180,9 +180,13 @@ def render_markdown(evaluation: Evaluation) -> str:
         for name, r in data["oracle_ratio"].items():
             out.append(f"| `{name}` | {_fmt(r, 2)} |")
         out.append("")
-        out.append("The oracle ranks creators by the hidden affinity that decided whether an *invited* creator "
-                   "accepted. Who gets invited in the first place is decided by category, popularity and chance, "
-                   "which a model can learn from the data, so a model may come close to or even exceed the oracle.")
+        out.append("The oracle ranks creators by the generator's true probability that the pair becomes a "
+                   "collaboration: that the brand invites the creator (category, popularity, chance) times that "
+                   "the creator accepts (category fit, cooperation, consistency and a hidden brand-creator taste). "
+                   "No model beats it systematically; one may beat it on a given test period by luck.")
+        if "oracle-no-taste" in data["oracle_ratio"]:
+            out.append("`oracle-no-taste` is the same ranking without the hidden taste: what a model could reach "
+                       "knowing everything else exactly.")
         out.append("")
     out.append(f"## Who gets recommended (top-{k0} lists of all test brands together)")
     out.append("")
@@ -340,7 +344,7 @@ def _plot_metric_vs_k(evaluation: Evaluation, path: Path) -> None:
         ax = fig.add_subplot(1, 3, i + 1)
         for name, scores in evaluation.models.items():
             ys = [scores.mean(f"{metric}@{k}") for k in ks]
-            style = "--" if name == "oracle" else "-"
+            style = "--" if name.startswith("oracle") else "-"
             width = 2.5 if name == evaluation.reference else 1.2
             ax.plot(ks, ys, style, marker="o", linewidth=width, label=name)
         ax.set_xlabel("k (length of the suggestion list)")
@@ -375,7 +379,7 @@ def _plot_lorenz(evaluation: Evaluation, path: Path) -> None:
 
 def _plot_ndcg(evaluation: Evaluation, path: Path) -> None:
     k0 = evaluation.primary_k
-    names = [n for n in evaluation.models if n != "oracle"]
+    names = [n for n in evaluation.models if not n.startswith("oracle")]
     values = [evaluation.models[n].mean(f"ndcg@{k0}") for n in names]
     per_brand = [evaluation.models[n].per_brand[f"ndcg@{k0}"] for n in names]
     errors = [v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else 0.0 for v in per_brand]
@@ -385,7 +389,7 @@ def _plot_ndcg(evaluation: Evaluation, path: Path) -> None:
     ax.bar(names, values, color=colors, yerr=errors, capsize=3, error_kw={"elinewidth": 1})
     if "oracle" in evaluation.models:
         ax.axhline(evaluation.models["oracle"].mean(f"ndcg@{k0}"), color="black", linestyle="--",
-                   label="oracle (true affinity)")
+                   label="oracle (true probability)")
         ax.legend(fontsize=8)
     ax.set_ylabel(f"NDCG@{k0}")
     ax.set_title(f"Ranking quality per model (NDCG@{k0}, higher is better; bars: ±1 standard error)",

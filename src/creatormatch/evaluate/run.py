@@ -48,6 +48,8 @@ MODEL_NAMES: tuple[str, ...] = (
     "random", "popularity", "itemknn", "als", "bpr", "graph", "content", "blend", "blend_tuned",
     "ranker", "ranker-no-mf", "ranker-no-graph", "ranker-no-history",
 )
+#: Rankings by the generator's truth (``evaluate.oracle``); ``oracle-no-taste`` only when named.
+ORACLES: tuple[str, ...] = ("oracle", "oracle-no-taste")
 _NEEDS_TUNING = {"itemknn", "als", "bpr", "graph", "content", "blend_tuned"}
 
 
@@ -63,10 +65,10 @@ def parse_models(text: str | Sequence[str] | None) -> list[str]:
     if text is None or text == "" or (not isinstance(text, str) and len(text) == 0):
         return list(MODEL_NAMES)
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text) if n.strip()]
-    known = set(MODEL_NAMES) | {"oracle"}
+    known = set(MODEL_NAMES) | set(ORACLES)
     bad = [n for n in names if n not in known]
     if bad:
-        raise UsageError(f"unknown model(s) {', '.join(bad)}; known: {', '.join(MODEL_NAMES)}, oracle")
+        raise UsageError(f"unknown model(s) {', '.join(bad)}; known: {', '.join(MODEL_NAMES)}, {', '.join(ORACLES)}")
     return list(dict.fromkeys(names))
 
 
@@ -127,7 +129,8 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         raise UsageError("{option} must be a positive whole number", option="ks")
     names = parse_models(list(models) if models is not None else None)
     explicit_oracle = "oracle" in names
-    names = [n for n in names if n != "oracle"]
+    no_taste = "oracle-no-taste" in names
+    names = [n for n in names if n not in ORACLES]
     notes: list[str] = []
 
     split = temporal_split(dataset, split_date)
@@ -242,8 +245,12 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         ceiling = oracle_scores.mean(f"ndcg@{tuned_k}")
         if models is None or explicit_oracle:
             results["oracle"] = oracle_scores
+        if no_taste:
+            say("scoring the oracle without the hidden taste")
+            results["oracle-no-taste"] = score_split(replace(oracle, name="oracle-no-taste", taste=False), split, ks,
+                                                     progress=say)
         ratios = {name: oracle_ratio(r.mean(f"ndcg@{tuned_k}"), ceiling) for name, r in results.items()}
-    elif explicit_oracle:
+    elif explicit_oracle or no_taste:
         notes.append("oracle left out: the dataset folder has no truth.npz (only generated markets have one)")
 
     # the reference is what ``match`` ships: the ranker, else the blend (blend_tuned is compared with it too)

@@ -174,8 +174,10 @@ class Truth:
         """Rows of brand ``ids`` (-1 where unknown)."""
         return _rows(self.brand_id, ids)
 
-    def affinity(self, brand_rows: np.ndarray, creator_rows: np.ndarray) -> np.ndarray:
-        """True affinity of brand and creator rows, broadcast element-wise.
+    def affinity(self, brand_rows: np.ndarray, creator_rows: np.ndarray, taste: bool = True) -> np.ndarray:
+        """True affinity of brand and creator rows, broadcast element-wise (``taste=False``:
+        without the latent-taste term, i.e. what is left when the hidden brand-creator taste is
+        unknown).
 
         Equal-length 1-D arrays give one value per pair; ``affinity(b[:, None], c[None, :])``
         gives a brands x creators block.
@@ -191,8 +193,9 @@ class Truth:
         out = np.empty(b.shape[0], dtype=np.float64)
         for lo in range(0, b.shape[0], _BLOCK):
             bb, cc = b[lo:lo + _BLOCK], c[lo:lo + _BLOCK]
+            brand_latent = self.brand_latent[bb] if taste else np.zeros((len(bb), self.brand_latent.shape[1]))
             out[lo:lo + _BLOCK] = affinity_score(
-                self.brand_category[bb], self.brand_market[bb], self.brand_latent[bb],
+                self.brand_category[bb], self.brand_market[bb], brand_latent,
                 self.creator_primary[cc], self.creator_secondary[cc], self.creator_primary_weight[cc],
                 self.creator_market[cc], self.creator_latent[cc], self.cooperation[cc], self.category_top,
             )
@@ -285,19 +288,21 @@ class Truth:
                          else (joined <= lo).astype(np.float64))
         return out.reshape(shape)
 
-    def acceptance_probability(self, brand_rows: np.ndarray, creator_rows: np.ndarray) -> np.ndarray:
+    def acceptance_probability(self, brand_rows: np.ndarray, creator_rows: np.ndarray,
+                               taste: bool = True) -> np.ndarray:
         """Probability that an invitation of the creator by the brand ends as a positive
-        (answered, accepted, not cancelled): ``(r0 + r1 k) * sigmoid(bias + affinity) * (1 - cancel)``."""
+        (answered, accepted, not cancelled): ``(r0 + r1 k) * sigmoid(bias + affinity) * (1 - cancel)``
+        (``taste=False``: the affinity without its latent-taste term)."""
         inv = self.meta["invitation"]
         b, c = np.broadcast_arrays(np.asarray(brand_rows, dtype=np.int64), np.asarray(creator_rows, dtype=np.int64))
         r0, r1 = inv["respond"]
         c0, c1 = inv["cancel"]
         coop, cons = self.cooperation[c], self.consistency[c]
-        accept = 1.0 / (1.0 + np.exp(-(float(inv["accept_bias"]) + self.affinity(b, c))))
+        accept = 1.0 / (1.0 + np.exp(-(float(inv["accept_bias"]) + self.affinity(b, c, taste))))
         return (r0 + r1 * coop) * accept * (1.0 - (c0 + c1 * (1.0 - cons) ** 2))
 
     def positive_propensity(self, brand_rows: np.ndarray, creator_rows: np.ndarray,
-                            window: tuple[float, float] | None = None) -> np.ndarray:
+                            window: tuple[float, float] | None = None, taste: bool = True) -> np.ndarray:
         """True probability that one new-creator invitation slot of the brand makes the pair a
         positive: ``invitation_propensity * acceptance_probability`` (broadcast like ``affinity``).
 
@@ -306,10 +311,11 @@ class Truth:
         increasing function of ``p``: ranking a brand's creators by ``p`` is ranking them by
         the generator's true probability of becoming a positive.  (Re-invitations of past
         good collaborators -- ``repeat_share`` of the slots -- only reach pairs that are
-        already positive.)
+        already positive.)  ``taste=False`` leaves the latent brand-creator taste out of the
+        acceptance: the best ranking for a model that knows everything else.
         """
         return (self.invitation_propensity(brand_rows, creator_rows, window)
-                * self.acceptance_probability(brand_rows, creator_rows))
+                * self.acceptance_probability(brand_rows, creator_rows, taste))
 
 
 def _rows(keys: np.ndarray, ids: np.ndarray | list[str] | str) -> np.ndarray:
