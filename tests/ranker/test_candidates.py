@@ -35,3 +35,13 @@ def test_top_positions_falls_back_when_the_sample_misjudges_the_pool():
     v = rng.random(size)
     v[::size // 4096] += 1000.0 + np.arange(len(v[::size // 4096]))
     _check(v, np.ones(size, bool), n)
+
+
+@pytest.mark.parametrize("density", [0.5, 0.02, 0.001])
+def test_top_positions_is_exact_when_few_creators_are_eligible(density):
+    """The threshold comes from the eligible part of a strided sample of the whole scope: a
+    sparse eligibility (a filter, a signal only some creators have) changes how much of the
+    sample counts, never the answer."""
+    rng = np.random.default_rng(11)
+    for size, n in [(200_000, 200), (200_000, 20), (50_000, 500)]:
+        _check(rng.random(size), rng.random(size) < density, n)

@@ -49,25 +49,27 @@ def top_positions(values: np.ndarray, eligible: np.ndarray, n: int) -> np.ndarra
     """Positions of the ``n`` largest ``values`` among ``eligible`` (all of them when fewer).
 
     Exact, and linear in ``len(values)`` with a small constant: on a large pool a threshold
-    ``t`` is read from a strided sample of the values (the sample's value at the rank that
-    stands for about ``2 n`` of the pool), the values ``>= t`` are kept, and the ``n``
-    largest are selected among those only.  When fewer than ``n`` pass -- the sample
-    misjudged the pool -- the whole pool is partitioned instead.  Which of several equal
-    values at the boundary is kept is unspecified, as with ``numpy.argpartition``.
+    ``t`` is read from a strided sample of the eligible values (the sample's value at the
+    rank that stands for about ``2 n`` of the pool), the eligible values ``>= t`` are kept,
+    and the ``n`` largest are selected among those only -- the whole pool is never gathered.
+    When fewer than ``n`` pass -- the sample misjudged the pool -- the whole pool is
+    partitioned instead.  Which of several equal values at the boundary is kept is
+    unspecified, as with ``numpy.argpartition``.
     """
+    if n > 0 and len(values) > 4 * _SAMPLE:
+        step = len(values) // _SAMPLE
+        sample = values[::step][eligible[::step]]
+        if len(sample) * step > 16 * n:
+            r = -(-2 * n // step) + 8                           # the sample's r-th largest
+            if r < len(sample):
+                t = np.partition(sample, len(sample) - 1 - r)[len(sample) - 1 - r]
+                above = np.flatnonzero((values >= t) & eligible)
+                if len(above) >= n:
+                    return above[np.argpartition(-values[above], n - 1)[:n]]
     pos = np.flatnonzero(eligible)
     if len(pos) <= n:
         return pos
-    v = values[pos]
-    if n > 0 and len(v) > 4 * _SAMPLE and len(v) > 16 * n:
-        step = len(v) // _SAMPLE
-        sample = v[::step]
-        r = min(len(sample) - 1, -(-2 * n // step) + 8)      # the sample's r-th largest
-        t = np.partition(sample, len(sample) - 1 - r)[len(sample) - 1 - r]
-        above = np.flatnonzero(v >= t)
-        if len(above) >= n:
-            return pos[above[np.argpartition(-v[above], n - 1)[:n]]]
-    return pos[np.argpartition(-v, n - 1)[:n]]
+    return pos[np.argpartition(-values[pos], n - 1)[:n]]
 
 
 def candidate_signals(exclude_groups=()) -> frozenset[str]:
@@ -110,7 +112,7 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
     if "followers" in signals:
         picks.append(top_positions(followers, allowed, n))
     if "blend" in signals:
-        k = blend_list_size(int(allowed.sum()), n, blend_share, blend_max)
+        k = blend_list_size(int(np.count_nonzero(allowed)), n, blend_share, blend_max)
         picks.append(top_positions(_blend_without(matcher, scores, signals), allowed, k))
     pair = matcher.model.history.pair["last_event"]
     invited = pair.indices[pair.indptr[brand_row]:pair.indptr[brand_row + 1]]

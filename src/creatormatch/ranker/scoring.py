@@ -67,5 +67,5 @@ def learned_ranking(matcher: "Matcher", brand_row: int, filters: "MatchFilters",
     order = np.lexsort((scores.rows[pos], -prob))
     if top is not None:
         order = order[:top]
-    return Ranking(scores.rows[pos[order]], prob[order], pos[order], scores, int(allowed.sum()),
+    return Ranking(scores.rows[pos[order]], prob[order], pos[order], scores, int(np.count_nonzero(allowed)),
                    features=X[order], context=context)
