@@ -201,6 +201,8 @@ class BrandContext:
     mf_sd: float
     graph_ref: float
     values: dict[str, float]
+    #: the brand's home market, as written in the data
+    market: str = ""
 
 
 def _log1p(x) -> np.ndarray:
@@ -235,7 +237,7 @@ def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> Br
     }
     days = values["brand_history_days"]
     values["brand_invitations_per_day"] = br["invitations"][brand_row] / max(days, 1.0) if np.isfinite(days) else np.nan
-    return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values)
+    return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values, market)
 
 
 def row_values(m: sp.csr_array, row: int, cols: np.ndarray) -> np.ndarray:
@@ -309,7 +311,7 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     # ---- creator
     cr = matcher.creator
     put("log_followers", _log1p(cr["followers"][rows]))
-    market = text_at(matcher.brand, "market", brand_row)
+    market = context.market
     put("followers_percentile", signals.followers_percentile(market, rows))
     rate = cr["rate"][rows].astype(np.float64)
     put("log_rate", np.where(np.isnan(rate), np.nan, np.log1p(np.maximum(rate, 0.0))))
