@@ -387,9 +387,11 @@ def _plot_ndcg(evaluation: Evaluation, path: Path) -> None:
     ax = fig.add_subplot(1, 1, 1)
     colors = ["tab:orange" if n == evaluation.reference else "tab:blue" for n in names]
     ax.bar(names, values, color=colors, yerr=errors, capsize=3, error_kw={"elinewidth": 1})
-    if "oracle" in evaluation.models:
-        ax.axhline(evaluation.models["oracle"].mean(f"ndcg@{k0}"), color="black", linestyle="--",
-                   label="oracle (true probability)")
+    lines = {"oracle": ("--", "oracle (true probability)"), "oracle-no-taste": (":", "oracle without the taste")}
+    for name, (style, label) in lines.items():
+        if name in evaluation.models:
+            ax.axhline(evaluation.models[name].mean(f"ndcg@{k0}"), color="black", linestyle=style, label=label)
+    if any(name in evaluation.models for name in lines):
         ax.legend(fontsize=8)
     ax.set_ylabel(f"NDCG@{k0}")
     ax.set_title(f"Ranking quality per model (NDCG@{k0}, higher is better; bars: ±1 standard error)",
