@@ -170,3 +170,32 @@ def test_beyond_accuracy_hand_computed() -> None:
 def test_head_never_holds_creators_without_training_positives() -> None:
     assert not M.head_mask(np.zeros(10)).any()
     assert M.head_mask(np.array([1, 1, 1, 0, 0])).tolist() == [True, False, False, False, False]
+
+
+def test_wide_rows_take_the_same_top_k_as_the_full_stable_sort(rng: np.random.Generator) -> None:
+    """Above ``_FULL_SORT`` columns ``top_k`` partitions first; the columns and their order
+    (ties by the lower column) must be exactly the full stable sort's, also for a row with
+    fewer candidates than k and a row whose k-th value is tied far beyond k."""
+    n = 6000
+    scores = np.round(rng.random((5, n)), 2)          # about 60 creators share each value
+    cand = rng.random((5, n)) < 0.7
+    cand[1] = False
+    cand[1, [17, 4000, 5999]] = True                 # fewer candidates than k
+    scores[2] = 0.5                                  # every candidate tied
+    for k in (1, 10, 50):
+        full = M.rank_candidates(scores, cand)[:, :k]
+        want = np.where(np.take_along_axis(cand, full, axis=1), full, -1)
+        np.testing.assert_array_equal(M.top_k(scores, cand, k), want)
+    assert M._FULL_SORT < n
+
+
+def test_auc_counts_directly_exactly_as_it_ranks(rng: np.random.Generator, monkeypatch) -> None:
+    """The direct count and the mid-rank sum are the same sum of halves: bit-identical."""
+    scores = np.round(rng.random((8, 3000)), 2)
+    pos = rng.random((8, 3000)) < 0.01
+    neg = ~pos & (rng.random((8, 3000)) < 0.9)
+    direct = M.auc(scores, pos, neg)
+    monkeypatch.setattr(M, "_DIRECT_PAIRS", 0)
+    ranked = M.auc(scores, pos, neg)
+    assert np.isfinite(direct).all()
+    np.testing.assert_array_equal(direct, ranked)

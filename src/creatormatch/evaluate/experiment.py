@@ -136,43 +136,53 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
     t1 = time.perf_counter()
     n = split.train.n_creators
     brands = split.brands
-    per_brand: dict[str, list[np.ndarray]] = {}
+    per_brand: dict[str, np.ndarray] = {}
     exposure = {k: np.zeros(n, np.int64) for k in ks}
     tops: dict[int, list[np.ndarray]] = {k: [] for k in ks}
     extra: dict[str, float] = {}
     batch = max(1, BATCH_CELLS // max(n, 1))
     kmax = max(ks)
-    for lo in range(0, len(brands), batch):
-        rows = brands[lo:lo + batch]
-        raw_scores = model.score(rows)
-        cand = split.candidates(rows)
-        rel = split.relevant(rows) & cand
-        if np.isneginf(raw_scores).any():  # a model that only ranks its own candidates
-            inside = rel & np.isfinite(raw_scores)
-            extra["candidate_hits"] = extra.get("candidate_hits", 0.0) + float(inside.sum())
-            extra["relevant"] = extra.get("relevant", 0.0) + float(rel.sum())
-        scores = _finite(raw_scores)
-        n_rel = rel.sum(axis=1)
-        order = M.top_k(scores, cand, kmax)
-        for k in ks:
-            top = order[:, :k]
-            hits = M.hits_at_k(top, rel)
-            _add(per_brand, f"ndcg@{k}", M.ndcg_at_k(hits, n_rel))
-            _add(per_brand, f"recall@{k}", M.recall_at_k(hits, n_rel))
-            _add(per_brand, f"precision@{k}", M.precision_at_k(hits))
-            _add(per_brand, f"map@{k}", M.average_precision_at_k(hits, n_rel))
-            _add(per_brand, f"mrr@{k}", M.reciprocal_rank_at_k(hits))
-            exposure[k] += M.exposure_counts(top, n)
-            tops[k].append(top)
-        if with_auc:
-            negatives = cand & ~rel
-            _add(per_brand, "auc", M.auc(scores, rel, negatives))
-            in_cat = category_mask(split.train, rows)
-            _add(per_brand, "cauc", M.auc(scores, rel, negatives & in_cat))
-        if progress is not None:
-            progress(f"{model.name}: {min(lo + batch, len(brands)):,}/{len(brands):,} brands")
+    done = 0
+    # A brand's candidates all lie in its market: rank and measure each brand on its market's
+    # columns only (ties still break by creator row: the columns keep their order).
+    brand_market = split.brand_market[brands]
+    for market in dict.fromkeys(brand_market.tolist()):
+        cols = np.flatnonzero(split.creator_market == market)
+        where = np.flatnonzero(brand_market == market)
+        for lo in range(0, len(where), batch):
+            at = where[lo:lo + batch]
+            rows = brands[at]
+            raw_scores = np.asarray(model.score(rows))[:, cols]
+            cand = split.candidates(rows)[:, cols]
+            rel = split.relevant(rows)[:, cols] & cand
+            if np.isneginf(raw_scores).any():  # a model that only ranks its own candidates
+                inside = rel & np.isfinite(raw_scores)
+                extra["candidate_hits"] = extra.get("candidate_hits", 0.0) + float(inside.sum())
+                extra["relevant"] = extra.get("relevant", 0.0) + float(rel.sum())
+            scores = _finite(raw_scores)
+            n_rel = rel.sum(axis=1)
+            order = M.top_k(scores, cand, kmax)
+            for k in ks:
+                top = order[:, :k]
+                hits = M.hits_at_k(top, rel)
+                _put(per_brand, f"ndcg@{k}", at, M.ndcg_at_k(hits, n_rel), len(brands))
+                _put(per_brand, f"recall@{k}", at, M.recall_at_k(hits, n_rel), len(brands))
+                _put(per_brand, f"precision@{k}", at, M.precision_at_k(hits), len(brands))
+                _put(per_brand, f"map@{k}", at, M.average_precision_at_k(hits, n_rel), len(brands))
+                _put(per_brand, f"mrr@{k}", at, M.reciprocal_rank_at_k(hits), len(brands))
+                top = np.where(top >= 0, cols[np.maximum(top, 0)], -1)      # creator rows
+                exposure[k] += M.exposure_counts(top, n)
+                tops[k].append(top)
+            if with_auc:
+                negatives = cand & ~rel
+                _put(per_brand, "auc", at, M.auc(scores, rel, negatives), len(brands))
+                in_cat = category_mask(split.train, rows)[:, cols]
+                _put(per_brand, "cauc", at, M.auc(scores, rel, negatives & in_cat), len(brands))
+            done += len(at)
+            if progress is not None:
+                progress(f"{model.name}: {done:,}/{len(brands):,} brands")
     t2 = time.perf_counter()
-    merged = {m: np.concatenate(v) for m, v in per_brand.items()}
+    merged = per_brand
     universe = np.isin(split.creator_market, np.unique(split.brand_market[brands]))
     head = M.head_mask(split.creator_popularity())
     beyond: dict[str, float] = {}
@@ -185,8 +195,11 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
                        beyond=beyond, fit_seconds=t1 - t0, score_seconds=t2 - t1, extra=extra)
 
 
-def _add(store: dict[str, list[np.ndarray]], key: str, value: np.ndarray) -> None:
-    store.setdefault(key, []).append(np.asarray(value, np.float64))
+def _put(store: dict[str, np.ndarray], key: str, at: np.ndarray, value: np.ndarray, n: int) -> None:
+    """``store[key][at] = value``; ``store[key]`` is created as ``n`` NaNs (one per test brand)."""
+    if key not in store:
+        store[key] = np.full(n, np.nan)
+    store[key][at] = np.asarray(value, np.float64)
 
 
 def _json_number(x: float) -> float | None:

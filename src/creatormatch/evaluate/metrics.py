@@ -48,6 +48,11 @@ __all__ = [
 
 #: Share of creators (by training popularity) that make up the popular head.
 HEAD_SHARE = 0.2
+#: Rows up to this width are ranked by one full sort (``top_k``).
+_FULL_SORT = 4096
+#: ``auc`` counts the negatives below each positive directly up to this many positives x
+#: negatives per row, else it ranks the pool.
+_DIRECT_PAIRS = 4_000_000
 
 
 def rank_candidates(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -65,10 +70,30 @@ def rank_candidates(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
 
 
 def top_k(scores: np.ndarray, candidates: np.ndarray, k: int) -> np.ndarray:
-    """The first ``k`` columns of ``rank_candidates``; -1 where a brand has fewer candidates."""
-    order = rank_candidates(scores, candidates)[:, :k]
-    filled = np.take_along_axis(candidates, order, axis=1)
-    return np.where(filled, order, -1)
+    """The first ``k`` columns of ``rank_candidates``; -1 where a brand has fewer candidates
+    (always ``k`` columns, also when ``scores`` has fewer).
+
+    On wide rows only the values at or above each row's k-th largest candidate score are
+    sorted (a partition finds it): the same columns in the same order as the full stable
+    sort, in linear time -- a brand's market can hold a few hundred thousand creators.
+    """
+    scores = np.asarray(scores, np.float64)
+    n_rows, n = scores.shape
+    if n <= _FULL_SORT or k >= n:
+        order = rank_candidates(scores, candidates)[:, :k]
+        filled = np.take_along_axis(candidates, order, axis=1)
+        top = np.where(filled, order, -1)
+    else:
+        top = np.full((n_rows, k), -1, np.int64)
+        for i in range(n_rows):
+            masked = np.where(candidates[i], -scores[i], np.inf)
+            kth = np.partition(masked, k - 1)[k - 1]
+            pool = np.flatnonzero(candidates[i] if kth == np.inf else masked <= kth)
+            best = pool[np.argsort(masked[pool], kind="stable")[:k]]
+            top[i, :len(best)] = best
+    if top.shape[1] < k:
+        top = np.hstack([top, np.full((top.shape[0], k - top.shape[1]), -1, top.dtype)])
+    return top
 
 
 def hits_at_k(top: np.ndarray, relevant: np.ndarray) -> np.ndarray:
@@ -122,7 +147,9 @@ def auc(scores: np.ndarray, positives: np.ndarray, negatives: np.ndarray) -> np.
 
     ``AUC = (sum of the mid-ranks of the positives within positives+negatives
     - P (P + 1) / 2) / (P N)`` -- the Mann-Whitney form of ``P(s_pos > s_neg)`` with ties
-    counted half.  NaN for a row without positives or without negatives.
+    counted half.  NaN for a row without positives or without negatives.  With few positives
+    the numerator is counted directly, ``sum_pos #(neg < s) + #(neg = s) / 2`` (the same
+    number, exactly: both are sums of halves), without ranking the whole pool.
     """
     scores = np.atleast_2d(np.asarray(scores, np.float64))
     positives, negatives = np.atleast_2d(positives), np.atleast_2d(negatives)
@@ -130,6 +157,12 @@ def auc(scores: np.ndarray, positives: np.ndarray, negatives: np.ndarray) -> np.
     n = negatives.sum(axis=1).astype(np.float64)
     value = np.full(len(scores), np.nan)
     for i in np.flatnonzero((p > 0) & (n > 0)).tolist():
+        if p[i] * n[i] <= _DIRECT_PAIRS:
+            pos, neg = scores[i, positives[i]], scores[i, negatives[i]]
+            below = np.count_nonzero(neg[None, :] < pos[:, None])
+            tied = np.count_nonzero(neg[None, :] == pos[:, None])
+            value[i] = (below + tied / 2) / (p[i] * n[i])
+            continue
         # rank only the pool (positives and negatives): a market's candidates, not every creator
         pool = positives[i] | negatives[i]
         ranks = rankdata(scores[i, pool], method="average")
