@@ -68,3 +68,16 @@ def test_a_split_without_future_positives_is_refused(tiny_dir: Path) -> None:
         temporal_split(load_dataset(tiny_dir), "2024-06-01")
     with pytest.raises(UsageError, match="ISO date"):
         temporal_split(load_dataset(tiny_dir), "next tuesday")
+
+
+def test_candidates_and_relevant_on_a_market_s_columns_equal_the_full_blocks(small_market: Path) -> None:
+    """``score_split`` asks for one market's creator columns only; they must be exactly those
+    columns of the full-width masks."""
+    s = temporal_split(load_dataset(small_market))
+    rows = s.brands[:6]
+    for market in np.unique(s.brand_market[rows]):
+        cols = np.flatnonzero(s.creator_market == market)
+        np.testing.assert_array_equal(s.candidates(rows, cols), s.candidates(rows)[:, cols])
+        np.testing.assert_array_equal(s.relevant(rows, cols), s.relevant(rows)[:, cols])
+        np.testing.assert_array_equal(category_mask(s.train, rows, cols), category_mask(s.train, rows)[:, cols])
+    assert s.relevant(rows).any() and s.candidates(rows).any()

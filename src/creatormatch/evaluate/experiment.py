@@ -82,15 +82,17 @@ class ModelScores:
         return out
 
 
-def category_mask(dataset: Dataset, brand_rows: np.ndarray) -> np.ndarray:
+def category_mask(dataset: Dataset, brand_rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
     """Boolean ``(brands, creators)``: the creator's primary category lies in the brand's
     category (the category itself or one of its descendants).  All False for a brand or
-    creator without a category."""
+    creator without a category.  Only the creator columns ``cols`` when given."""
     n_cat = len(dataset.categories) if dataset.categories is not None else 0
     creator_cat = dataset.creators["primary_category"].astype(np.int64)
+    if cols is not None:
+        creator_cat = creator_cat[cols]
     brand_cat = dataset.brands["category_id"].astype(np.int64)[np.asarray(brand_rows, np.int64)]
     if n_cat == 0:
-        return np.zeros((len(brand_rows), dataset.n_creators), bool)
+        return np.zeros((len(brand_rows), len(creator_cat)), bool)
     # within[x, y]: category y is x or an ancestor of x
     parent = dataset.categories["parent_id"].astype(np.int64)
     within = np.eye(n_cat, dtype=bool)
@@ -153,8 +155,8 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
             at = where[lo:lo + batch]
             rows = brands[at]
             raw_scores = np.asarray(model.score(rows))[:, cols]
-            cand = split.candidates(rows)[:, cols]
-            rel = split.relevant(rows)[:, cols] & cand
+            cand = split.candidates(rows, cols)
+            rel = split.relevant(rows, cols) & cand
             if np.isneginf(raw_scores).any():  # a model that only ranks its own candidates
                 inside = rel & np.isfinite(raw_scores)
                 extra["candidate_hits"] = extra.get("candidate_hits", 0.0) + float(inside.sum())
@@ -176,7 +178,7 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
             if with_auc:
                 negatives = cand & ~rel
                 _put(per_brand, "auc", at, M.auc(scores, rel, negatives), len(brands))
-                in_cat = category_mask(split.train, rows)[:, cols]
+                in_cat = category_mask(split.train, rows, cols)
                 _put(per_brand, "cauc", at, M.auc(scores, rel, negatives & in_cat), len(brands))
             done += len(at)
             if progress is not None:

@@ -131,20 +131,37 @@ class TemporalSplit:
         day = self.split_date.astype("datetime64[D]")
         return str(day) if day.astype("datetime64[s]") == self.split_date else str(self.split_date)
 
-    def candidates(self, brand_rows: np.ndarray) -> np.ndarray:
-        """Boolean ``(len(brand_rows), n_creators)``: the candidate creators of each brand."""
+    def candidates(self, brand_rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Boolean ``(len(brand_rows), n_creators)``: the candidate creators of each brand
+        (only the creator columns ``cols``, in that order, when given)."""
         brand_rows = np.asarray(brand_rows, np.int64)
-        mask = self.brand_market[brand_rows, None] == self.creator_market[None, :]
-        past = self.train_positives[brand_rows].toarray() > 0
-        return mask & ~past
+        market = self.creator_market if cols is None else self.creator_market[cols]
+        mask = self.brand_market[brand_rows, None] == market[None, :]
+        return mask & ~_dense_rows(self.train_positives, brand_rows, cols)
 
-    def relevant(self, brand_rows: np.ndarray) -> np.ndarray:
-        """Boolean ``(len(brand_rows), n_creators)``: the test pairs of each brand."""
-        return self.test_positives[np.asarray(brand_rows, np.int64)].toarray() > 0
+    def relevant(self, brand_rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Boolean ``(len(brand_rows), n_creators)``: the test pairs of each brand (only the
+        columns ``cols`` when given)."""
+        return _dense_rows(self.test_positives, np.asarray(brand_rows, np.int64), cols)
 
     def creator_popularity(self) -> np.ndarray:
         """Training popularity of each creator: brands it had a positive collaboration with."""
         return np.asarray(self.train_positives.sum(axis=0)).ravel()
+
+
+def _dense_rows(m: sp.csr_array, rows: np.ndarray, cols: np.ndarray | None) -> np.ndarray:
+    """``m[rows][:, cols] > 0`` as a dense boolean block (``cols`` None: every column),
+    without building the full-width rows first."""
+    if cols is None:
+        return m[rows].toarray() > 0
+    out = np.zeros((len(rows), len(cols)), bool)
+    for i, r in enumerate(rows.tolist()):                # cols is sorted (a market's creators)
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        idx, val = m.indices[lo:hi], m.data[lo:hi]
+        at = np.minimum(np.searchsorted(cols, idx), max(len(cols) - 1, 0))
+        hit = (cols[at] == idx) & (val > 0) if len(cols) else np.zeros(len(idx), bool)
+        out[i, at[hit]] = True
+    return out
 
 
 def temporal_split(dataset: Dataset, split_date: np.datetime64 | str | None = None, *,
