@@ -154,7 +154,9 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
         for lo in range(0, len(where), batch):
             at = where[lo:lo + batch]
             rows = brands[at]
-            raw_scores = np.asarray(model.score(rows))[:, cols]
+            # a model that can score a subset of creators (the oracle) scores only the market's
+            raw_scores = (model.score_columns(rows, cols) if hasattr(model, "score_columns")
+                          else np.asarray(model.score(rows))[:, cols])
             cand = split.candidates(rows, cols)
             rel = split.relevant(rows, cols) & cand
             if np.isneginf(raw_scores).any():  # a model that only ranks its own candidates

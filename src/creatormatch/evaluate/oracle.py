@@ -62,8 +62,14 @@ class OracleRecommender:
         return self
 
     def score(self, brand_rows: np.ndarray) -> np.ndarray:
+        return self.score_columns(brand_rows, np.arange(len(self.creator_rows)))
+
+    def score_columns(self, brand_rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``score(brand_rows)[:, cols]``, computing only those creators (a brand's market is
+        an eighth of a generated market's creators)."""
         b = self.brand_rows[np.asarray(brand_rows, np.int64)]
-        return self.truth.positive_propensity(b[:, None], self.creator_rows[None, :], self.window, self.taste)
+        return self.truth.positive_propensity(b[:, None], self.creator_rows[np.asarray(cols, np.int64)][None, :],
+                                              self.window, self.taste)
 
 
 def _future_window(train: Dataset, truth: Truth) -> tuple[float, float] | None:
