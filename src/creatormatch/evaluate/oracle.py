@@ -8,10 +8,12 @@ accepts and does not cancel (decided by the hidden affinity, cooperation and
 consistency).  The oracle ranks every candidate by the product of both true
 probabilities, ``Truth.positive_propensity`` over the test period (a creator who joins
 during the period can only be invited after joining).  For one brand this orders the
-creators exactly as their true probability of becoming a positive, so it is the ceiling
-of any ranking in expectation (the Bayes-optimal ranking; a model can still beat it on a
-given realisation by luck, never systematically).  Each model's ``ndcg@k`` divided by the
-oracle's is its ``oracle_ratio``.
+creators exactly as their true probability of becoming a positive through a *new*
+invitation: the Bayes-optimal ranking of those.  It does not know which invitations were
+still open at the split (such a pair is a test pair if the creator accepts); a model that
+reads the pair history does, and on large markets that lets it exceed the oracle
+(docs/evaluation.md, "Oracle").  Each model's ``ndcg@k`` divided by the oracle's is its
+``oracle_ratio``.
 
 ``oracle-no-taste`` (only when ``--models`` names it) ranks by the same probability with the
 latent brand-creator taste left out of the acceptance: the Bayes-optimal ranking for a model

@@ -183,7 +183,8 @@ def render_markdown(evaluation: Evaluation) -> str:
         out.append("The oracle ranks creators by the generator's true probability that the pair becomes a "
                    "collaboration: that the brand invites the creator (category, popularity, chance) times that "
                    "the creator accepts (category fit, cooperation, consistency and a hidden brand-creator taste). "
-                   "No model beats it systematically; one may beat it on a given test period by luck.")
+                   "It does not know which invitations were still open at the split; a model that reads the "
+                   "pair history does, so on large markets a ratio above 1 is possible.")
         if "oracle-no-taste" in data["oracle_ratio"]:
             out.append("`oracle-no-taste` is the same ranking without the hidden taste: what a model could reach "
                        "knowing everything else exactly.")
