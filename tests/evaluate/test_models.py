@@ -69,13 +69,18 @@ def test_factor_models_reuse_the_engine_and_are_reproducible(small_market: Path)
         assert np.array_equal(a, b)
 
 
-def test_oracle_scores_are_the_true_positive_propensity(small_market: Path) -> None:
-    ds = load_dataset(small_market)
+def _fitted_oracle(market: Path):
+    """The market's dataset, its oracle fitted on the protocol's training period, and its truth."""
+    ds = load_dataset(market)
     oracle = load_oracle(ds)
-    truth = load_truth(small_market)
+    truth = load_truth(market)
     assert oracle is not None and truth is not None
-    s = temporal_split(ds)
-    oracle.fit(s.train)
+    oracle.fit(temporal_split(ds).train)
+    return ds, oracle, truth
+
+
+def test_oracle_scores_are_the_true_positive_propensity(small_market: Path) -> None:
+    ds, oracle, truth = _fitted_oracle(small_market)
     lo, hi = oracle.window
     assert 0 < lo < hi == truth.meta["days"]
     got = oracle.score(np.array([3]))[0]
@@ -101,12 +106,7 @@ def test_oracle_without_taste_drops_exactly_the_latent_term(small_market: Path) 
 
     from creatormatch.synthetic.truth import LATENT_DIM, W_LATENT
 
-    ds = load_dataset(small_market)
-    oracle = load_oracle(ds)
-    truth = load_truth(small_market)
-    assert oracle is not None and truth is not None
-    s = temporal_split(ds)
-    oracle.fit(s.train)
+    ds, oracle, truth = _fitted_oracle(small_market)
     blind = replace(oracle, name="oracle-no-taste", taste=False)
     b = int(truth.brand_rows(ds.brands.ids[3])[0])
     c = np.arange(truth.n_creators)
