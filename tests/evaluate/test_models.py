@@ -141,3 +141,22 @@ def test_wilcoxon_and_randomisation_by_hand() -> None:
     assert p == pytest.approx(2 / 64, abs=0.01)
     tests = paired_tests({"blend": {"ndcg@10": a}, "other": {"ndcg@10": b}}, "blend", ["ndcg@10"])
     assert list(tests) == ["other"] and tests["other"]["ndcg@10"] == pytest.approx(2 / 64)
+
+
+def test_a_large_market_run_that_would_take_hours_says_so_first(small_market: Path, monkeypatch) -> None:
+    """Above ``LARGE_EVALUATION`` creators tuning and the ranker ablations take hours: the run
+    warns before it starts them, and names what to run instead; a run of minutes is silent."""
+    from creatormatch.evaluate import run as run_module
+
+    assert run_module._slow_at_this_size(299_999, ["als", "ranker-no-mf"], True) is None
+    text = run_module._slow_at_this_size(1_000_000, ["als", "blend", "ranker", "ranker-no-mf"], True)
+    assert text is not None and "als, ranker-no-mf" in text and "--no-tune" in text
+    assert run_module._slow_at_this_size(1_000_000, ["als", "blend", "ranker"], False) is None
+
+    monkeypatch.setattr(run_module, "LARGE_EVALUATION", 10)
+    said: list[str] = []
+    ev = run_evaluation(load_dataset(small_market), models=["popularity", "itemknn"], progress=said.append)
+    assert any(m.startswith("warning: with ") and "itemknn" in m for m in said)
+    assert any("take hours" in n for n in ev.notes)
+    quiet = run_evaluation(load_dataset(small_market), models=["popularity"], tune=False)
+    assert not any("take hours" in n for n in quiet.notes)

@@ -147,6 +147,10 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
         notes.append(f"{split.n_outside_market:,} test pairs with a creator outside the brand's market were left "
                      "out (no model ranks other markets)")
 
+    slow = _slow_at_this_size(dataset.n_creators, names, tune)
+    if slow:
+        say(f"warning: {slow}")
+        notes.append(slow)
     vals = []
     if tune and _NEEDS_TUNING & set(names):
         try:
@@ -271,6 +275,23 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     return Evaluation(split=split, ks=ks, models=results, significance=significance, oracle_ratio=ratios,
                       reference=reference or "", notes=notes, tuning=tuning, baseline_tuning=baseline_tuning,
                       rankers=rankers, calibration=calibration, thin=thin)
+
+
+#: From this many creators on, ``evaluate`` warns that tuning and the ranker ablations take hours.
+LARGE_EVALUATION = 300_000
+
+
+def _slow_at_this_size(n_creators: int, names: Sequence[str], tune: bool) -> str | None:
+    """The warning for a run that will take hours on a market this large, or None."""
+    if n_creators < LARGE_EVALUATION:
+        return None
+    slow = sorted(_NEEDS_TUNING & set(names)) if tune else []
+    slow += [n for n in names if n in RANKER_MODELS and n != "ranker"]
+    if not slow:
+        return None
+    return (f"with {n_creators:,} creators, tuning and the ranker ablations ({', '.join(slow)}) take hours; "
+            "for a run of minutes name the models and skip tuning, e.g. --models "
+            "popularity,als,graph,content,blend,ranker --no-tune (docs/evaluation.md)")
 
 
 def sample_test_brands(split, n: int, seed: int):
