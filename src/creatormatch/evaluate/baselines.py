@@ -306,8 +306,6 @@ class MatcherRecommender:
 def ranking_scores(matcher, brand_rows: np.ndarray, n_creators: int) -> np.ndarray:
     """``(len(brand_rows), n_creators)`` scores of ``matcher.rank`` with the default filters;
     ``-inf`` for every creator the ranking leaves out."""
-    from ..recommend.filters import MatchFilters
-
     out = np.full((len(brand_rows), n_creators), -np.inf)
     for i, b in enumerate(np.asarray(brand_rows, np.int64)):
         if matcher.use_ranker:
@@ -317,7 +315,6 @@ def ranking_scores(matcher, brand_rows: np.ndarray, n_creators: int) -> np.ndarr
             # the blend's ranking is its score over the candidates, ties by creator row -- the
             # order the metrics restore -- so the scores go in unsorted (a market of 125,000
             # creators at 1M is one sort fewer per brand)
-            scores = matcher.score_brand(int(b))
-            mask = matcher.candidate_mask(int(b), MatchFilters())
-            out[i, scores.rows[mask]] = scores.score[mask]
+            scores, pos = matcher.candidate_scores(int(b))
+            out[i, scores.rows[pos]] = scores.score[pos]
     return out

@@ -186,7 +186,6 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
             if progress is not None:
                 progress(f"{model.name}: {done:,}/{len(brands):,} brands")
     t2 = time.perf_counter()
-    merged = per_brand
     universe = np.isin(split.creator_market, np.unique(split.brand_market[brands]))
     head = M.head_mask(split.creator_popularity())
     beyond: dict[str, float] = {}
@@ -195,7 +194,7 @@ def score_split(model: Recommender, split: TemporalSplit, ks: Sequence[int], *, 
         beyond[f"coverage@{k}"] = M.coverage(exposure[k], universe)
         beyond[f"gini@{k}"] = M.gini(exposure[k][universe])
         beyond[f"longtail@{k}"] = M.long_tail_share(all_tops, head)
-    return ModelScores(name=model.name, params=dict(model.params), per_brand=merged, exposure=exposure,
+    return ModelScores(name=model.name, params=dict(model.params), per_brand=per_brand, exposure=exposure,
                        beyond=beyond, fit_seconds=t1 - t0, score_seconds=t2 - t1, extra=extra)
 
 

@@ -333,6 +333,14 @@ class Matcher:
         c = self.model.confidence
         return c.indices[c.indptr[brand_row]:c.indptr[brand_row + 1]].astype(np.int64)
 
+    def candidate_scores(self, brand_row: int, filters: MatchFilters = MatchFilters(),
+                         weights: dict[str, float] | None = None) -> tuple[BrandScores, np.ndarray]:
+        """The brand's component scores over the scope ``filters`` asks for, and the positions
+        into ``scores.rows`` of the creators the filters allow (ascending, i.e. by creator row):
+        the blend's ranking before it is sorted."""
+        scores = self.score_brand(brand_row, market=filters.market, category=filters.category, weights=weights)
+        return scores, np.flatnonzero(self.candidate_mask(brand_row, filters))
+
     def rank(self, brand_row: int, filters: MatchFilters = MatchFilters(), top: int | None = None,
              weights: dict[str, float] | None = None) -> Ranking:
         """Rank the brand's candidates (all of them when ``top`` is None).
@@ -345,9 +353,8 @@ class Matcher:
             from ..ranker.scoring import learned_ranking
 
             return learned_ranking(self, brand_row, filters, top)
-        scores = self.score_brand(brand_row, market=filters.market, category=filters.category, weights=weights)
-        mask = self.candidate_mask(brand_row, filters)
-        pos = np.flatnonzero(mask)
+        scores, pos = self.candidate_scores(brand_row, filters, weights)
+        n_candidates = len(pos)
         s = scores.score[pos]
         if top is not None and top < len(pos):
             kth = np.partition(-s, top - 1)[top - 1]
@@ -356,7 +363,6 @@ class Matcher:
         order = np.lexsort((scores.rows[pos], -s))
         if top is not None:
             order = order[:top]
-        n_candidates = int(mask.sum())
         pos = pos[order]
         return Ranking(scores.rows[pos], scores.score[pos], pos, scores, n_candidates)
 
