@@ -6,13 +6,18 @@ model's data ends:
 
 .. math::
 
-    p = \\sigma(a \\cdot f(x) + b), \\qquad \\sigma(z) = 1 / (1 + e^{-z})
+    p = \\sigma(a \\cdot f(x) + b), \\qquad \\sigma(z) = 1 / (1 + e^{-z}), \\qquad
+    f(x) = o(x) + T(x)
 
-with ``f(x)`` the trees' raw score (log-odds for the binary objective, an arbitrary scale
-for lambdarank) and ``(a, b)`` fitted by logistic regression (Platt scaling) on the
+with ``T(x)`` the trees' raw score (log-odds for the binary objective, an arbitrary scale
+for lambdarank), ``o(x)`` the offset the trees were trained on top of (LightGBM
+``init_score``): the ``exposure`` feature, ``log P(b -> c)`` of ``ranker.exposure``, when
+``params["offset"]`` names it (0 otherwise), and ``(a, b)`` fitted by logistic regression (Platt scaling) on the
 validation cut, which the trees never trained on.  ``contributions(X)`` are LightGBM's
-exact TreeSHAP values (``pred_contrib``): one column per feature plus the base value, summing
-to ``f(x)``; on the probability's log-odds scale each is multiplied by ``a``.
+exact TreeSHAP values (``pred_contrib``) plus the offset, split like them into the base
+value's share and the row's own: ``o(x) - o_ref`` goes to the offset feature's column and
+``o_ref`` (``params["offset_reference"]``, the offset's mean over the training rows) to the
+base value.  One column per feature plus the base value, summing to ``f(x)``; on the probability's log-odds scale each is multiplied by ``a``.
 
 ``RankerModel.accept_probability(X)`` is a second, smaller model over the same features:
 the calibrated probability that an **invited** creator says yes (accepted or completed),
@@ -34,7 +39,18 @@ import numpy as np
 
 from .features import model_input
 
-__all__ = ["RankerModel", "platt", "sigmoid", "PREDICT_THREADS"]
+__all__ = ["RankerModel", "offset", "platt", "sigmoid", "PREDICT_THREADS", "OFFSET_FEATURE"]
+
+#: The feature the trees are trained on top of (``f(x) = x[OFFSET_FEATURE] + T(x)``).
+OFFSET_FEATURE = "exposure"
+
+
+def offset(X: np.ndarray, feature_names: tuple[str, ...] | list[str], name: str | None) -> np.ndarray:
+    """The offset ``o(x)`` per row: column ``name`` of ``X`` (a missing value counts 0), or
+    zeros when ``name`` is None."""
+    if name is None:
+        return np.zeros(len(X))
+    return np.nan_to_num(np.asarray(X[:, list(feature_names).index(name)], np.float64), nan=0.0)
 
 #: Threads LightGBM predicts with: a match scores ~3,000 candidates at 1M creators, 6.8 ms on
 #: one thread and 3.7 ms on two (BENCHMARKS.md); each row is scored on its own, so the result
@@ -133,12 +149,18 @@ class RankerModel:
     def horizon_days(self) -> float:
         return float(self.params.get("horizon_days", 0.0))
 
+    @property
+    def offset_feature(self) -> str | None:
+        """The feature the trees were trained on top of (None: no offset)."""
+        return self.params.get("offset")
+
     def raw(self, X: np.ndarray) -> np.ndarray:
-        """The trees' raw score ``f(x)`` per row of ``X`` (``features.pair_features``; the
-        priors of ``features.model_input`` are filled in here)."""
+        """The raw score ``f(x) = o(x) + T(x)`` per row of ``X`` (``features.pair_features``;
+        the priors of ``features.model_input`` are filled in here)."""
         if len(X) == 0:
             return np.zeros(0)
-        return np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
+        trees = np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
+        return offset(X, self.feature_names, self.offset_feature) + trees
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         """Calibrated probability of a positive collaboration within the horizon."""
@@ -150,7 +172,13 @@ class RankerModel:
         value and each row sums to ``raw(X)``."""
         if len(X) == 0:
             return np.zeros((0, len(self.feature_names) + 1))
-        return np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=PREDICT_THREADS), np.float64)
+        out = np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=PREDICT_THREADS), np.float64)
+        if self.offset_feature is not None:
+            ref = float(self.params.get("offset_reference", 0.0))
+            column = list(self.feature_names).index(self.offset_feature)
+            out[:, column] += offset(X, self.feature_names, self.offset_feature) - ref
+            out[:, -1] += ref
+        return out
 
     def to_header(self) -> dict[str, Any]:
         out = {"feature_names": list(self.feature_names), "calibration": list(self.calibration),

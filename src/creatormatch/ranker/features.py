@@ -43,6 +43,8 @@ primary_match         +    content  2 creator's primary category is the brand's,
 brand_picks_category       content  share of the brand's past invitations that went to creators of the
                                     creator's primary category (NaN: no invitation or no category)
 brand_picks_top_category   content  the same for the creator's top-level category
+exposure                   content  ``log P(b -> c)``, the probability that one of the brand's searches
+                                    finds the creator (``ranker.exposure``); also the trees' offset
 <index>, _evidence    +    content  the six creator indices (0-100 market percentile, NaN = not
                                     available) and the evidence behind each
 log_followers, log_rate    creator  ``log(1 + followers)``, ``log(1 + rate_per_video)`` (NaN: no rate)
@@ -83,6 +85,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._textcolumns import text_at, text_equals_at
+from .exposure import log_exposure
 from .history import PAIR_STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,6 +128,7 @@ def _features() -> tuple[Feature, ...]:
         Feature("primary_match", "content", "primary category matches the brand's", +1, 0.0),
         Feature("brand_picks_category", "content", "the brand often invites creators of this category"),
         Feature("brand_picks_top_category", "content", "the brand often invites creators of this field"),
+        Feature("exposure", "content", "easy for this brand to find (its product categories, audience size)"),
     ]
     for name in INDEX_NAMES:
         words = name.replace("_", " ")
@@ -305,6 +309,8 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     cat_share, top_share = signals.brand_picks(brand_row, rows)
     put("brand_picks_category", cat_share)
     put("brand_picks_top_category", top_share)
+    put("exposure", log_exposure(hist.exposure, brand_row, rows, matcher.creator["followers"][rows],
+                                 model.tables["creator"]["primary_category"][rows]))
     for name in INDEX_NAMES:
         put(name, model.indices[f"{name}.score"][rows])
         put(f"{name}_evidence", model.indices[f"{name}.evidence"][rows])

@@ -19,7 +19,9 @@ training cut and the live model (``ranker.features``):
 * ``creator[...]`` -- per creator: day of the last activity (video or collaboration
   event), closed invitations and positive ones;
 * ``brand[...]`` -- per brand: day of its first invitation, invitations, positives,
-  products, invitations answered and accepted.
+  products, invitations answered and accepted;
+* ``exposure[...]`` -- the search model fitted on the positive pairs so far and the pools
+  it reads (``ranker.exposure``).
 
 Days are float days since 1970-01-01 (UTC); a missing day is NaN in dense arrays and an
 absent entry in sparse ones (every real day is > 0, so no stored day is ever 0).
@@ -34,6 +36,7 @@ import scipy.sparse as sp
 
 from ..data.contract import STATUSES
 from ..data.dataset import Dataset
+from .exposure import exposure_arrays, search_mix
 
 __all__ = ["MarketHistory", "market_history", "data_end", "to_days", "top_level_categories", "PAIR_STATUSES"]
 
@@ -76,6 +79,7 @@ class MarketHistory:
     markets: np.ndarray
     creator: dict[str, np.ndarray]
     brand: dict[str, np.ndarray]
+    exposure: dict[str, np.ndarray | sp.csr_array]
 
     def arrays(self) -> dict[str, np.ndarray | sp.csr_array]:
         """Every member under a flat name (for the model artifact)."""
@@ -86,6 +90,7 @@ class MarketHistory:
         out.update({f"creator_category.{k}": v for k, v in self.creator_category.items()})
         out.update({f"creator.{k}": v for k, v in self.creator.items()})
         out.update({f"brand.{k}": v for k, v in self.brand.items()})
+        out.update({f"exposure.{k}": v for k, v in self.exposure.items()})
         return out
 
     @classmethod
@@ -98,7 +103,14 @@ class MarketHistory:
                    creator_market=sp.csr_array(arrays["creator_market"]),
                    brand_invitee_category=sp.csr_array(arrays["brand_invitee_category"]),
                    markets=np.asarray(arrays["markets"]),
-                   creator=group("creator"), brand=group("brand"))
+                   creator=group("creator"), brand=group("brand"), exposure=_exposure_group(group("exposure")))
+
+
+def _exposure_group(arrays: dict) -> dict:
+    out = dict(arrays)
+    if "mix" in out:
+        out["mix"] = sp.csr_array(out["mix"])
+    return out
 
 
 def data_end(dataset: Dataset) -> float:
@@ -221,4 +233,22 @@ def market_history(dataset: Dataset, as_of: float | None = None) -> MarketHistor
         "top_category": brand_top.astype(np.float64),
     }
     return MarketHistory(as_of=now, pair=pair, creator_category=creator_category, creator_market=creator_market,
-                         brand_invitee_category=brand_invitee_category, markets=markets, creator=creator, brand=brand)
+                         brand_invitee_category=brand_invitee_category, markets=markets, creator=creator, brand=brand,
+                         exposure=_exposure(dataset, b[positive], c[positive], brand_cat, max(n_cat, 1)))
+
+
+def _exposure(dataset: Dataset, b: np.ndarray, c: np.ndarray, brand_cat: np.ndarray,
+              n_cat: int) -> dict[str, np.ndarray | sp.csr_array]:
+    """``ranker.exposure``'s arrays, fitted on the distinct pairs ``(b, c)`` (the positive ones)."""
+    nb, nc = dataset.n_brands, dataset.n_creators
+    cm, bm = np.asarray(dataset.creators["market"]), np.asarray(dataset.brands["market"])
+    _, codes = np.unique(np.concatenate((cm, bm)), return_inverse=True)
+    creator_market, brand_market = codes[:nc].astype(np.int64), codes[nc:].astype(np.int64)
+    products = dataset.products if dataset.has("products") else None
+    mix = search_mix(nb, n_cat,
+                     None if products is None else products["brand_id"].astype(np.int64),
+                     None if products is None else products["category_id"].astype(np.int64), brand_cat)
+    pairs = np.unique(b * nc + c) if len(b) else np.zeros(0, np.int64)
+    followers = np.nan_to_num(dataset.creators["followers"].astype(np.float64))
+    return exposure_arrays(pairs // max(nc, 1), pairs % max(nc, 1), creator_market, brand_market,
+                           dataset.creators["primary_category"].astype(np.int64), followers, mix)

@@ -112,6 +112,8 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         if np.isnan(x["category_fit"]):
             return "no category known"
         return f"content fit with {brand}'s categories {x['category_fit']:.2f} of 1"
+    if topic == "exposure":
+        return _exposure_text(matcher, brand, brand_row, creator_row, x, positive)
     if topic == "primary_match":
         cat = int(cr["primary_category"][creator_row])
         name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else "unknown"
@@ -149,6 +151,26 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         return (f"{n:.0f} collaborations with brands of this category "
                 f"(acceptance {r:.0%}, shrunk toward 50 %)")
     return None
+
+
+def _exposure_text(matcher: "Matcher", brand: str, brand_row: int, creator_row: int, x: dict[str, float],
+                   positive: bool) -> str:
+    """The search model's reason (``ranker.exposure``): the share of the brand's products in
+    the creator's category, or the audience, or the market."""
+    mix = matcher.model.history.exposure["mix"]
+    cat = int(matcher.creator["primary_category"][creator_row])
+    share = float(mix[brand_row, cat]) if cat >= 0 else 0.0
+    name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else ""
+    if positive:
+        if share > 0:
+            return f"easy for {brand} to find: {share:.0%} of its products are {name}"
+        return f"easy for {brand} to find: a large audience in its market"
+    if x.get("same_market", 1.0) == 0:
+        return f"hard for {brand} to find: another market"
+    if share == 0:
+        return f"hard for {brand} to find: none of its products is {name}" if name else \
+            f"hard for {brand} to find: no category known"
+    return f"hard for {brand} to find: a small audience among its {name} creators"
 
 
 def _favourable(topic: str, x: dict[str, float]) -> bool | None:

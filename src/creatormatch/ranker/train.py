@@ -24,8 +24,10 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   completed.  LightGBM binary with the chosen leaves and the same monotone constraints,
   early-stopped and Platt-calibrated on the validation cut's invitations; left out when a
   cut has fewer than ``MIN_ACCEPTANCE_ROWS`` answered invitations or only one outcome;
-* **model**: LightGBM, one configuration per objective (default ``binary``; ``lambdarank``
-  can be added) and ``num_leaves`` value, each early-stopped on the validation cut
+* **model**: LightGBM on top of the offset ``exposure`` (``init_score``: the
+  log-probability that one of the brand's searches finds the creator, ``ranker.exposure``,
+  fitted on each cut's own invitations), one configuration per objective (default
+  ``binary``; ``lambdarank`` can be added) and ``num_leaves`` value, each early-stopped on the validation cut
   (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
   validation NDCG@10 (future collaborators outside the candidates count as misses) is
   kept, and its raw score is calibrated on the validation cut (Platt scaling,
@@ -51,7 +53,7 @@ from ..data.contract import POSITIVE_STATUSES, STATUSES
 from ..data.dataset import Dataset
 from ..data.timeslice import censor_outcomes, restrict_before
 from ..errors import UsageError
-from .booster import RankerModel, platt
+from .booster import OFFSET_FEATURE, RankerModel, offset, platt
 from .candidates import BLEND_MAX, BLEND_SHARE, candidate_positions, candidate_signals
 from .features import CATEGORICAL, FEATURE_NAMES, FEATURES, MONOTONE, model_input, pair_features
 from .history import data_end, to_days
@@ -98,6 +100,8 @@ class RankerParams:
     max_bin: int = 255
     seed: int = 42
     exclude_groups: tuple[str, ...] = ()
+    #: the feature the trees are trained on top of (``ranker.booster``; None: no offset)
+    offset: str | None = OFFSET_FEATURE
 
     def __post_init__(self) -> None:
         if self.horizon_days <= 0:
@@ -378,9 +382,10 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
     X, y, groups, weight = _subsample(train, p)
     cat = [FEATURE_NAMES.index(n) for n in CATEGORICAL]
     dtrain = lgb.Dataset(X, y, weight=weight, group=groups, feature_name=list(FEATURE_NAMES),
-                         categorical_feature=cat, free_raw_data=False)
+                         categorical_feature=cat, free_raw_data=False, init_score=offset(X, FEATURE_NAMES, p.offset))
+    val_offset = offset(val.X, FEATURE_NAMES, p.offset)
     dval = lgb.Dataset(val.X, val.y, group=val.groups, reference=dtrain, feature_name=list(FEATURE_NAMES),
-                       categorical_feature=cat, free_raw_data=False)
+                       categorical_feature=cat, free_raw_data=False, init_score=val_offset)
     trials = []
     best = None
     for objective in p.objectives:
@@ -390,7 +395,7 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
             booster = lgb.train(lp, dtrain, num_boost_round=p.max_rounds, valid_sets=[dval],
                                 callbacks=[lgb.early_stopping(p.early_stopping_rounds, first_metric_only=True,
                                                               verbose=False)])
-            raw = booster.predict(val.X, raw_score=True, num_iteration=booster.best_iteration)
+            raw = val_offset + booster.predict(val.X, raw_score=True, num_iteration=booster.best_iteration)
             score = _ndcg_at_10(raw, val)
             trial = {"objective": objective, "num_leaves": leaves, "rounds": int(booster.best_iteration),
                      "validation_ndcg@10": round(score, 4), "seconds": round(time.perf_counter() - t0, 2)}
@@ -417,6 +422,8 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
     if acceptance is not None:
         info["acceptance"] = acceptance[2]
     rp = p.to_dict()
+    if p.offset is not None:   # the base value's share of the offset (RankerModel.contributions)
+        rp["offset_reference"] = float(np.average(offset(X, FEATURE_NAMES, p.offset), weights=weight))
     return RankerModel(booster_text=text, feature_names=FEATURE_NAMES, calibration=(a, b), params=rp, info=info,
                        acceptance_text=acceptance[0] if acceptance else None,
                        acceptance_calibration=acceptance[1] if acceptance else None)

@@ -54,15 +54,17 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
+#: 5: the history's search model (``history.exposure.*``, ``ranker.exposure``) and the
+#: ranker's ``exposure`` feature and offset;
 #: 4: the derived structures (``derived.*``) and the price book (``prices.*``) are stored;
 #: 3: ranker features read through ``ranker.features.model_input`` (priors, monotone trees;
 #: no ``mf_dot``, ``creator_negative`` and ``category_positive`` instead of the closed and
 #: answered counts), and no ``affinity`` (the creators x categories activity share, which
 #: nothing read).
-FORMAT_VERSION = 4
-#: Format versions this version reads (a format-3 model lacks the derived structures and the
-#: price book: it is rebuilt; a format-2 ranker reads features that no longer exist).
-READABLE_VERSIONS = (4,)
+FORMAT_VERSION = 5
+#: Format versions this version reads (a format-4 model lacks the search model its ranker
+#: reads; a format-3 one the derived structures and the price book: each is rebuilt).
+READABLE_VERSIONS = (5,)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
