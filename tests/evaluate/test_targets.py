@@ -64,7 +64,7 @@ def test_blend_reaches_the_oracle_share(default_evaluation) -> None:
     assert ratios["blend"] >= 0.65  # issue: >= 0.6; measured 0.74
     assert ratios["blend_tuned"] >= 0.65  # measured 0.72
     assert ratios["oracle"] == 1.0
-    # a ceiling: no model reaches it (largest measured: ranker-no-history 0.87)
+    # a ceiling: no model reaches it (largest measured: ranker-no-history 0.89)
     assert all(r <= 0.95 for name, r in ratios.items() if name != "oracle")
 
 
@@ -81,22 +81,20 @@ def test_ranker_beats_content_graph_als_and_blend(default_evaluation) -> None:
     models = default_evaluation["models"]
     ranker = models["ranker"]["ndcg@10"]
     best = max(models[name]["ndcg@10"] for name in ("content", "graph", "als", "blend"))
-    assert ranker >= 1.10 * best   # issue: >= 1.10x; measured 0.323 / 0.281 = 1.15x
+    assert ranker >= 1.15 * best   # issue: >= 1.10x; measured 0.336 / 0.281 = 1.20x
     p = {name: v["ndcg@10"] for name, v in default_evaluation["significance"].items()}
-    assert p["graph"] < 0.001 and p["als"] < 0.001   # measured < 1e-3
-    # the issue asks p < 0.01 against content and the blend; not met (docs/evaluation.md):
-    # measured 0.011 and 0.054 on 64 test brands on a quiet machine, 0.0068 and 0.020 in a
-    # run of the same code under heavy load (the evaluation is not bit-reproducible across
-    # machine load yet); these guard the level of the previous sessions
-    assert p["content"] < 0.05
-    assert p["blend"] < 0.15
+    assert p["graph"] < 0.001 and p["als"] < 0.001   # measured < 1e-4
+    assert p["content"] < 0.01                       # issue: < 0.01; measured 0.0062 on 64 test brands
+    # the issue asks p < 0.01 against the blend too; not met (docs/evaluation.md): measured
+    # 0.017 (0.054 before the search model of ranker.exposure); this guards that level
+    assert p["blend"] < 0.05
 
 
 @pytest.mark.slow
 def test_ranker_reaches_the_oracle_share_and_is_calibrated(default_evaluation) -> None:
-    assert default_evaluation["oracle_ratio"]["ranker"] >= 0.78   # issue: >= 0.75; measured 0.85-0.86
+    assert default_evaluation["oracle_ratio"]["ranker"] >= 0.82   # issue: >= 0.75; measured 0.88
     cal = default_evaluation["calibration"]["ranker"]
-    assert cal["ece"] < 0.01                                        # measured 0.0026 (base rate ~1.4 %)
+    assert cal["ece"] < 0.01                                        # measured 0.0023 (base rate ~1.4 %)
     assert default_evaluation["candidate_recall"]["ranker"] >= 0.95  # measured 0.983
 
 

@@ -62,7 +62,7 @@ EXPONENT_GRID: np.ndarray = np.round(np.arange(0.0, 1.51, 0.1), 2)
 #: Fewer same-market pairs than this: the default parameters.
 MIN_FIT_PAIRS = 50
 #: At most this many same-market pairs enter the likelihood (a seeded sample).
-MAX_FIT_PAIRS = 100_000
+MAX_FIT_PAIRS = 20_000
 #: Names of the entries of the ``params`` array, in order.
 PARAMS: tuple[str, ...] = ("rho", "pi_cat", "pi_pop", "pi_uni", "alpha", "beta", "pairs", "fitted")
 _DEFAULT = {"pi": (1 / 3, 1 / 3, 1 / 3), "alpha": 0.5, "beta": 0.5}
@@ -209,9 +209,10 @@ def log_exposure(arrays: dict[str, np.ndarray | sp.csr_array], brand_row: int, r
     share[mix.indices[lo:hi]] = mix.data[lo:hi]
     has_k = k >= 0
     kk = np.maximum(k, 0)
+    fa, fb = f ** alpha, f ** beta
     supply = np.asarray(arrays["supply"])[m, kk]
-    cat = np.where(has_k, share[kk] * f ** alpha / np.maximum(supply, f ** alpha), 0.0)
-    pop = f ** beta / np.maximum(np.asarray(arrays["popularity"])[m], f ** beta)
+    cat = np.where(has_k, share[kk] * fa / np.maximum(supply, fa), 0.0)
+    pop = fb / np.maximum(np.asarray(arrays["popularity"])[m], fb)
     mixture = pi_cat * cat + pi_pop * pop + pi_uni / np.maximum(n_in[m], 1.0)
     abroad = max(float(n_in.sum() - n_in[mb]), 1.0)
     reach = np.where(m == mb, 1.0 - rho, rho * n_in[m] / abroad)

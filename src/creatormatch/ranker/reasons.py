@@ -159,7 +159,9 @@ def _exposure_text(matcher: "Matcher", brand: str, brand_row: int, creator_row: 
     the creator's category, or the audience, or the market."""
     mix = matcher.model.history.exposure["mix"]
     cat = int(matcher.creator["primary_category"][creator_row])
-    share = float(mix[brand_row, cat]) if cat >= 0 else 0.0
+    lo, hi = mix.indptr[brand_row], mix.indptr[brand_row + 1]
+    at = np.flatnonzero(mix.indices[lo:hi] == cat) if cat >= 0 else ()
+    share = float(mix.data[lo + at[0]]) if len(at) else 0.0
     name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else ""
     if positive:
         if share > 0:
