@@ -28,7 +28,7 @@ the searches that ended in a collaboration)::
   category term is 0 for it;
 * ``pi_cat + pi_pop + pi_uni = 1`` (search by category, by audience, at random),
   ``alpha`` and ``beta`` (how strongly each search favours large audiences) and ``rho``
-  (the share of invitations that go abroad) are fitted.
+  (the share of the pairs abroad) are fitted.
 
 **Fit** (``fit_exposure``): the observations are the distinct (brand, creator) pairs that
 became positive (accepted or completed) before the cut -- where each brand's collaborators
@@ -36,8 +36,8 @@ were found.  The model is then the probability that a search of the brand finds 
 *who works with it*, the quantity the ranker predicts; category fit raises both the chance
 to be invited and the chance to say yes, and the fitted ``pi_cat`` carries both.  (Fitted on
 every invited pair instead, it describes the search alone; as the ranker's offset that gave
-+0.002 NDCG@10 over ten generated markets, against +0.012 for the positive pairs:
-docs/evaluation.md.)  ``rho`` is the share of the pairs across markets
++0.002 NDCG@10 over ten generated markets, against +0.012 for the positive pairs, and +0.002
+on five fresh markets: docs/evaluation.md.)  ``rho`` is the share of the pairs across markets
 (``(cross + 1) / (pairs + 2)``).  The same-market pairs (at most ``MAX_FIT_PAIRS``, a
 seeded sample) give the likelihood ``sum log(mixture)``: for fixed exponents the mode
 shares are its EM estimate, and the exponents are chosen by coordinate ascent over
