@@ -122,3 +122,36 @@ def test_the_model_history_carries_a_fitted_search_model(learned):
     assert params["fitted"] == 1.0
     assert params["pi_cat"] + params["pi_pop"] + params["pi_uni"] == pytest.approx(1.0)
     assert params["pairs"] >= MIN_FIT_PAIRS
+
+
+def _with_statuses(dataset, change: dict[str, str], rows: np.ndarray):
+    """``dataset`` with the collaborations ``rows`` whose status is a key of ``change`` set
+    to its value."""
+    from dataclasses import replace
+
+    from creatormatch.data.contract import STATUSES
+    from creatormatch.data.dataset import Table
+
+    col = dataset.collaborations
+    status = np.array(col["status"], copy=True)
+    for old, new in change.items():
+        hit = rows[status[rows] == STATUSES.index(old)]
+        status[hit] = STATUSES.index(new)
+    columns = dict(col.columns) | {"status": status}
+    tables = dict(dataset.tables) | {"collaborations": Table(col.name, columns, col.line)}
+    return replace(dataset, tables=tables)
+
+
+def test_the_fit_reads_the_positive_pairs_only(ranker_market):
+    from creatormatch.ranker.history import market_history
+
+    base = market_history(ranker_market).exposure["params"]
+    every = np.arange(len(ranker_market.collaborations))
+    # declined invitations turned into expiries: no positive pair changes, nor the fit
+    same = market_history(_with_statuses(ranker_market, {"declined": "expired"}, every)).exposure["params"]
+    np.testing.assert_array_equal(same, base)
+    # a third of the accepted ones turned into declines: fewer positive pairs, another fit
+    third = every[::3]
+    fewer = market_history(_with_statuses(ranker_market, {"accepted": "declined"}, third)).exposure["params"]
+    assert fewer[PARAMS.index("pairs")] < base[PARAMS.index("pairs")]
+    assert not np.array_equal(fewer, base)
