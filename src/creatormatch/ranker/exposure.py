@@ -91,12 +91,21 @@ def search_mix(n_brands: int, n_categories: int, product_brand: np.ndarray | Non
     return sp.csr_array(sp.diags(scale) @ total)
 
 
+def _n_markets(creator_market: np.ndarray, brand_market: np.ndarray) -> int:
+    return int(max(creator_market.max(initial=0), brand_market.max(initial=0))) + 1
+
+
 def _pools(market: np.ndarray, category: np.ndarray, f: np.ndarray, n_markets: int, n_cat: int,
            exponent: float) -> np.ndarray:
     """``S[m, k] = sum f ** exponent`` over creators of market ``m``, primary category ``k``."""
     ok = category >= 0
     key = market[ok] * n_cat + category[ok]
     return np.bincount(key, weights=f[ok] ** exponent, minlength=n_markets * n_cat).reshape(n_markets, n_cat)
+
+
+def _popularity(market: np.ndarray, f: np.ndarray, n_markets: int, exponent: float) -> np.ndarray:
+    """``P[m] = sum f ** exponent`` over the creators of market ``m``."""
+    return np.bincount(market, weights=f ** exponent, minlength=n_markets)
 
 
 def _em(components: np.ndarray, iterations: int = _EM_ITERATIONS) -> tuple[np.ndarray, float]:
@@ -114,8 +123,9 @@ def fit_exposure(pair_brand: np.ndarray, pair_creator: np.ndarray, creator_marke
                  brand_market: np.ndarray, primary: np.ndarray, followers: np.ndarray, mix: sp.csr_array,
                  seed: int = 0) -> dict[str, float]:
     """The parameters (module docstring) from the distinct pairs ``(pair_brand,
-    pair_creator)`` (the positive ones, in ``ranker.history``).  ``creator_market`` / ``brand_market`` are market codes, ``primary``
-    the creators' primary category (-1: none), ``followers`` their audience."""
+    pair_creator)`` (the positive ones, in ``ranker.history``).  ``creator_market`` and
+    ``brand_market`` are market codes, ``primary`` the creators' primary category (-1:
+    none), ``followers`` their audience."""
     n_pairs = len(pair_brand)
     cross = int(np.count_nonzero(creator_market[pair_creator] != brand_market[pair_brand]))
     out = {"rho": (cross + 1.0) / (n_pairs + 2.0), "pi_cat": _DEFAULT["pi"][0], "pi_pop": _DEFAULT["pi"][1],
@@ -127,7 +137,7 @@ def fit_exposure(pair_brand: np.ndarray, pair_creator: np.ndarray, creator_marke
     if len(same) > MAX_FIT_PAIRS:
         same = np.sort(np.random.default_rng(seed).choice(same, MAX_FIT_PAIRS, replace=False))
     b, c = pair_brand[same].astype(np.int64), pair_creator[same].astype(np.int64)
-    n_markets = int(max(creator_market.max(initial=0), brand_market.max(initial=0))) + 1
+    n_markets = _n_markets(creator_market, brand_market)
     n_cat = mix.shape[1]
     f = np.maximum(np.asarray(followers, np.float64), 1.0)
     m, k = creator_market[c], primary[c]
@@ -142,27 +152,21 @@ def fit_exposure(pair_brand: np.ndarray, pair_creator: np.ndarray, creator_marke
         return np.where(has_k, weight * f[c] ** alpha / np.maximum(S[m, np.maximum(k, 0)], _FLOOR), 0.0)
 
     def pop_term(beta: float) -> np.ndarray:
-        P = np.bincount(creator_market, weights=f ** beta, minlength=n_markets)
-        return f[c] ** beta / P[m]
+        return f[c] ** beta / _popularity(creator_market, f, n_markets, beta)[m]
 
-    alpha, beta = _DEFAULT["alpha"], _DEFAULT["beta"]
-    cat, pop = cat_term(alpha), pop_term(beta)
-    best = None
+    exponent = {"alpha": _DEFAULT["alpha"], "beta": _DEFAULT["beta"]}
+    term = {"alpha": cat_term, "beta": pop_term}
+    column = {name: term[name](e) for name, e in exponent.items()}
     for which in ("alpha", "beta", "alpha"):
-        scores = []
+        trials = []
         for e in EXPONENT_GRID:
-            comp = np.column_stack((cat_term(e), pop, uniform) if which == "alpha" else (cat, pop_term(e), uniform))
-            pi, ll = _em(comp)
-            scores.append((ll, float(e), pi))
-        ll, e, pi = max(scores, key=lambda s: s[0])
-        if which == "alpha":
-            alpha, cat = e, cat_term(e)
-        else:
-            beta, pop = e, pop_term(e)
-        best = pi
-    assert best is not None
-    out.update(pi_cat=float(best[0]), pi_pop=float(best[1]), pi_uni=float(best[2]), alpha=alpha, beta=beta,
-               fitted=1.0)
+            tried = term[which](e)
+            cat, pop = (tried, column["beta"]) if which == "alpha" else (column["alpha"], tried)
+            pi, ll = _em(np.column_stack((cat, pop, uniform)))
+            trials.append((ll, float(e), pi, tried))
+        _, exponent[which], pi, column[which] = max(trials, key=lambda t: t[0])
+    out.update(pi_cat=float(pi[0]), pi_pop=float(pi[1]), pi_uni=float(pi[2]), alpha=exponent["alpha"],
+               beta=exponent["beta"], fitted=1.0)
     return out
 
 
@@ -180,14 +184,14 @@ def exposure_arrays(pair_brand: np.ndarray, pair_creator: np.ndarray, creator_ma
     the market codes, the pools ``supply`` (``S_alpha``), ``popularity`` (``P_beta``) and
     ``creators`` (``N``) per market, and ``mix``."""
     p = fit_exposure(pair_brand, pair_creator, creator_market, brand_market, primary, followers, mix)
-    n_markets = int(max(creator_market.max(initial=0), brand_market.max(initial=0))) + 1
+    n_markets = _n_markets(creator_market, brand_market)
     f = np.maximum(np.asarray(followers, np.float64), 1.0)
     return {
         "params": np.array([p[name] for name in PARAMS]),
         "creator_market": creator_market.astype(np.int32),
         "brand_market": brand_market.astype(np.int32),
         "supply": _pools(creator_market, primary, f, n_markets, mix.shape[1], p["alpha"]),
-        "popularity": np.bincount(creator_market, weights=f ** p["beta"], minlength=n_markets),
+        "popularity": _popularity(creator_market, f, n_markets, p["beta"]),
         "creators": np.bincount(creator_market, minlength=n_markets).astype(np.float64),
         "mix": mix,
     }

@@ -26,7 +26,7 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   cut has fewer than ``MIN_ACCEPTANCE_ROWS`` answered invitations or only one outcome;
 * **model**: LightGBM on top of the offset ``exposure`` (``init_score``: the
   log-probability that one of the brand's searches finds the creator, ``ranker.exposure``,
-  fitted on each cut's own invitations), one configuration per objective (default
+  fitted on each cut's own positive pairs), one configuration per objective (default
   ``binary``; ``lambdarank`` can be added) and ``num_leaves`` value, each early-stopped on the validation cut
   (log-loss for ``binary``, NDCG@10 for ``lambdarank``); the configuration with the best
   validation NDCG@10 (future collaborators outside the candidates count as misses) is
