@@ -7,24 +7,39 @@ model's data ends:
 .. math::
 
     p = \\sigma(a \\cdot f(x) + b), \\qquad \\sigma(z) = 1 / (1 + e^{-z}), \\qquad
-    f(x) = o(x) + T(x)
+    f(x) = o(x) + w \\, T(x)
 
 with ``T(x)`` the trees' raw score (log-odds for the binary objective, an arbitrary scale
-for lambdarank), ``o(x)`` the offset the trees were trained on top of (LightGBM
-``init_score``): the ``exposure`` feature, ``log P(b -> c)`` of ``ranker.exposure``, when
-``params["offset"]`` names it (0 otherwise), and ``(a, b)`` fitted by logistic regression (Platt scaling) on the
-validation cut, which the trees never trained on.  ``contributions(X)`` are LightGBM's
-exact TreeSHAP values (``pred_contrib``) plus the offset, split like them into the base
-value's share and the row's own: ``o(x) - o_ref`` goes to the offset feature's column and
-``o_ref`` (``params["offset_reference"]``, the offset's mean over the training rows) to the
-base value.  One column per feature plus the base value, summing to ``f(x)``; on the probability's log-odds scale each is multiplied by ``a``.
+for lambdarank) and ``(a, b)`` fitted by logistic regression (Platt scaling) on the
+validation cut, which the trees never trained on.  ``o(x)``, the offset the trees were
+trained on top of (LightGBM ``init_score``), is the sum of the ``params["offset"]``
+features -- by default the funnel every collaboration goes through::
+
+    o(x) = exposure + acceptance + brand_volume
+         = log P(b finds c) + log P(c says yes | b invites c) + log V_b
+
+``exposure`` from the search model (``ranker.exposure``), ``acceptance`` from the acceptance
+model below, ``brand_volume`` the brand's expected new collaborators (``ranker.features``).
+``w`` (``params["tree_weight"]``) is 1, or 0 when the validation cut ranked best without the
+trees (``ranker.train``).
 
 ``RankerModel.accept_probability(X)`` is a second, smaller model over the same features:
 the calibrated probability that an **invited** creator says yes (accepted or completed),
 ``P(yes | invited)``, trained on the invitations of the same cuts that got an answer
-(``ranker.train``; None when the data holds too few).  ``plan`` weighs creators' costs with
-it (``pricing.acceptance``): the first model's probability also contains the brand's choice
-to invite, which a plan makes itself.
+(``ranker.train``; None when the data holds too few).  Its log is the ``acceptance``
+feature, filled in by ``complete(X)`` (``pair_features`` leaves it empty: it is a function
+of the other features), and ``plan`` weighs creators' costs with it (``pricing.acceptance``):
+the first model's probability also contains the brand's choice to invite, which a plan makes
+itself.
+
+``contributions(X)`` are LightGBM's exact TreeSHAP values (``pred_contrib``, times ``w``)
+plus the offset, split like them into the base value's share and the row's own: for
+``exposure`` and ``brand_volume``, ``o_j(x) - r_j`` goes to its column and ``r_j``
+(``params["offset_reference"][j]``, its mean over the training rows) to the base value;
+the ``acceptance`` term is spread over the features the acceptance model read, in
+proportion to that model's own TreeSHAP values (``_acceptance_contributions``).  One column
+per feature plus the base value, summing to ``f(x)``; on the probability's log-odds scale
+each is multiplied by ``a``.
 
 The boosters are stored as LightGBM's own text format inside the model artifact, with the
 feature names, parameters and training summary in its header (no pickles).
@@ -39,18 +54,45 @@ import numpy as np
 
 from .features import model_input
 
-__all__ = ["RankerModel", "offset", "platt", "sigmoid", "PREDICT_THREADS", "OFFSET_FEATURE"]
+__all__ = ["RankerModel", "offset", "platt", "sigmoid", "PREDICT_THREADS", "OFFSET_FEATURES", "ACCEPTANCE_FEATURE"]
 
-#: The feature the trees are trained on top of (``f(x) = x[OFFSET_FEATURE] + T(x)``).
-OFFSET_FEATURE = "exposure"
+#: The features the trees are trained on top of (``f(x) = sum of these columns + T(x)``).
+OFFSET_FEATURES: tuple[str, ...] = ("exposure", "acceptance", "brand_volume")
+#: The column ``complete`` fills with ``log P(yes | invited)``.
+ACCEPTANCE_FEATURE = "acceptance"
+#: ``P(yes | invited)`` is clipped to at least this before its log is taken.
+_MIN_ACCEPT = 1e-6
 
 
-def offset(X: np.ndarray, feature_names: tuple[str, ...] | list[str], name: str | None) -> np.ndarray:
-    """The offset ``o(x)`` per row: column ``name`` of ``X`` (a missing value counts 0), or
-    zeros when ``name`` is None."""
-    if name is None:
-        return np.zeros(len(X))
-    return np.nan_to_num(np.asarray(X[:, list(feature_names).index(name)], np.float64), nan=0.0)
+def offset(X: np.ndarray, feature_names: tuple[str, ...] | list[str], names) -> np.ndarray:
+    """The offset ``o(x)`` per row: the sum of the columns ``names`` of ``X`` (one name or a
+    sequence; a missing value counts 0), or zeros when ``names`` is None."""
+    out = np.zeros(len(X))
+    if names is None:
+        return out
+    columns = list(feature_names)
+    for name in ([names] if isinstance(names, str) else names):
+        out += np.nan_to_num(np.asarray(X[:, columns.index(name)], np.float64), nan=0.0)
+    return out
+
+
+def accept_log_probability(booster, calibration: tuple[float, float], X: np.ndarray) -> np.ndarray:
+    """``log P(yes | invited)`` of the acceptance ``booster`` with Platt ``calibration`` per
+    row of ``X`` (``pair_features`` rows; the priors are filled in here)."""
+    raw = np.asarray(booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
+    a, b = calibration
+    return np.log(np.maximum(sigmoid(a * raw + b), _MIN_ACCEPT))
+
+
+def complete(X: np.ndarray, feature_names: tuple[str, ...] | list[str], accept, copy: bool = True) -> np.ndarray:
+    """``X`` with its ``acceptance`` column set to ``accept(X)`` (a copy, or ``X`` itself
+    with ``copy=False``); unchanged when ``accept`` is None or the features have no such column."""
+    names = list(feature_names)
+    if accept is None or ACCEPTANCE_FEATURE not in names or len(X) == 0:
+        return X
+    out = np.array(X, np.float32, copy=True) if copy else X
+    out[:, names.index(ACCEPTANCE_FEATURE)] = accept(X)
+    return out
 
 #: Threads LightGBM predicts with: a match scores ~3,000 candidates at 1M creators, 6.8 ms on
 #: one thread and 3.7 ms on two (BENCHMARKS.md); each row is scored on its own, so the result
@@ -133,15 +175,19 @@ class RankerModel:
     def has_acceptance(self) -> bool:
         return self.acceptance_text is not None and self.acceptance_calibration is not None
 
+    def _acceptance_booster(self):
+        if self._acceptance is None:
+            self._acceptance = _booster_from(self.acceptance_text)
+        return self._acceptance
+
     def accept_probability(self, X: np.ndarray) -> np.ndarray:
         """Calibrated ``P(yes | invited)`` per row of ``X`` (``pair_features`` rows)."""
         if not self.has_acceptance:
             raise ValueError("this ranker has no acceptance model")
         if len(X) == 0:
             return np.zeros(0)
-        if self._acceptance is None:
-            self._acceptance = _booster_from(self.acceptance_text)
-        raw = np.asarray(self._acceptance.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
+        raw = np.asarray(self._acceptance_booster().predict(model_input(X), raw_score=True,
+                                                            num_threads=PREDICT_THREADS), np.float64)
         a, b = self.acceptance_calibration  # type: ignore[misc]
         return sigmoid(a * raw + b)
 
@@ -150,35 +196,98 @@ class RankerModel:
         return float(self.params.get("horizon_days", 0.0))
 
     @property
-    def offset_feature(self) -> str | None:
-        """The feature the trees were trained on top of (None: no offset)."""
-        return self.params.get("offset")
+    def offset_features(self) -> tuple[str, ...]:
+        """The features the trees were trained on top of (empty: no offset)."""
+        names = self.params.get("offset")
+        if names is None:
+            return ()
+        return (names,) if isinstance(names, str) else tuple(names)
 
-    def raw(self, X: np.ndarray) -> np.ndarray:
-        """The raw score ``f(x) = o(x) + T(x)`` per row of ``X`` (``features.pair_features``;
+    @property
+    def tree_weight(self) -> float:
+        """``w``: 1, or 0 when the trees were left out (module docstring)."""
+        return float(self.params.get("tree_weight", 1.0))
+
+    def complete(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (``features.pair_features`` rows) with the ``acceptance`` feature filled in
+        from the acceptance model; ``X`` itself when the model has none (the column stays
+        empty and counts 0 in the offset)."""
+        if not self.has_acceptance:
+            return X
+        return complete(X, self.feature_names,
+                        lambda rows: accept_log_probability(self._acceptance_booster(), self.acceptance_calibration, rows))
+
+    def raw(self, X: np.ndarray, completed: bool = False) -> np.ndarray:
+        """The raw score ``f(x) = o(x) + w T(x)`` per row of ``X`` (``features.pair_features``;
+        the acceptance feature -- unless ``completed`` says ``X`` comes from ``complete`` -- and
         the priors of ``features.model_input`` are filled in here)."""
         if len(X) == 0:
             return np.zeros(0)
-        trees = np.asarray(self.booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
-        return offset(X, self.feature_names, self.offset_feature) + trees
+        if not completed:
+            X = self.complete(X)
+        out = offset(X, self.feature_names, self.offset_features)
+        if self.tree_weight != 0.0:     # the trees are not even evaluated when left out
+            out += self.tree_weight * np.asarray(self.booster.predict(model_input(X), raw_score=True,
+                                                                      num_threads=PREDICT_THREADS), np.float64)
+        return out
 
-    def probability(self, X: np.ndarray) -> np.ndarray:
+    def probability(self, X: np.ndarray, completed: bool = False) -> np.ndarray:
         """Calibrated probability of a positive collaboration within the horizon."""
         a, b = self.calibration
-        return sigmoid(a * self.raw(X) + b)
+        return sigmoid(a * self.raw(X, completed) + b)
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         """Exact TreeSHAP contributions ``(rows, features + 1)``; the last column is the base
         value and each row sums to ``raw(X)``."""
         if len(X) == 0:
             return np.zeros((0, len(self.feature_names) + 1))
-        out = np.asarray(self.booster.predict(model_input(X), pred_contrib=True, num_threads=PREDICT_THREADS), np.float64)
-        if self.offset_feature is not None:
-            ref = float(self.params.get("offset_reference", 0.0))
-            column = list(self.feature_names).index(self.offset_feature)
-            out[:, column] += offset(X, self.feature_names, self.offset_feature) - ref
+        X = self.complete(X)
+        if self.tree_weight != 0.0:
+            out = self.tree_weight * np.asarray(self.booster.predict(model_input(X), pred_contrib=True,
+                                                                     num_threads=PREDICT_THREADS), np.float64)
+        else:
+            out = np.zeros((len(X), len(self.feature_names) + 1))
+        reference = self.params.get("offset_reference", {})
+        names = list(self.feature_names)
+        for name in self.offset_features:
+            column = names.index(name)
+            if name == ACCEPTANCE_FEATURE and self.has_acceptance:
+                spread, base = self._acceptance_contributions(X)
+                out[:, :-1] += spread
+                out[:, -1] += base
+                # the float32 rounding of the stored value, so rows still sum to raw(X)
+                out[:, column] += offset(X, names, name) - (spread.sum(axis=1) + base)
+                continue
+            ref = float(reference.get(name, 0.0))
+            out[:, column] += offset(X, names, name) - ref
             out[:, -1] += ref
         return out
+
+    def _acceptance_contributions(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        """The acceptance term ``g(z) = log P(yes | invited)`` spread over the features that
+        make it, and its base value.
+
+        The acceptance model's TreeSHAP values ``psi_j`` sum to its raw score ``z`` from the
+        base value ``z_0``; ``g(z) - g(z_0)`` is split in the same proportions, with the
+        secant slope ``s = (g(z) - g(z_0)) / (z - z_0)`` (the slope of ``g`` at ``z_0`` when
+        ``z = z_0``): feature ``j`` gets ``s psi_j`` and the base value ``g(z_0)``.  So a
+        cooperation index that raises the chance of a yes shows as the cooperation index's
+        contribution, exactly additive."""
+        psi = np.asarray(self._acceptance_booster().predict(model_input(X), pred_contrib=True,
+                                                            num_threads=PREDICT_THREADS), np.float64)
+        a, b = self.acceptance_calibration  # type: ignore[misc]
+        z = psi.sum(axis=1)
+        z0 = float(psi[0, -1])
+
+        def g(v):
+            return np.log(np.maximum(sigmoid(a * np.asarray(v, np.float64) + b), _MIN_ACCEPT))
+
+        g0 = float(g(np.array([z0]))[0])
+        gap = z - z0
+        near = np.abs(gap) < 1e-9
+        slope = np.where(near, a * (1.0 - sigmoid(np.full(len(z), a * z0 + b))),
+                         (g(z) - g0) / np.where(near, 1.0, gap))
+        return slope[:, None] * psi[:, :-1], g0
 
     def to_header(self) -> dict[str, Any]:
         out = {"feature_names": list(self.feature_names), "calibration": list(self.calibration),

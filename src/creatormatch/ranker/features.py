@@ -44,7 +44,9 @@ brand_picks_category       content  share of the brand's past invitations that w
                                     creator's primary category (NaN: no invitation or no category)
 brand_picks_top_category   content  the same for the creator's top-level category
 exposure                   content  ``log P(b -> c)``, the probability that one of the brand's searches
-                                    finds the creator (``ranker.exposure``); also the trees' offset
+                                    finds the creator (``ranker.exposure``); part of the trees' offset
+acceptance            +    content  ``log P(yes | invited)`` from the ranker's acceptance model, filled
+                                    in by ``RankerModel.complete`` (NaN here); part of the offset
 <index>, _evidence    +    content  the six creator indices (0-100 market percentile, NaN = not
                                     available) and the evidence behind each
 log_followers, log_rate    creator  ``log(1 + followers)``, ``log(1 + rate_per_video)`` (NaN: no rate)
@@ -73,6 +75,9 @@ brand_products             brand    products the brand sells
 brand_top_category         brand    top-level category of the brand (categorical)
 market_creators            brand    ``log(1 + creators)`` in the brand's market
 brand_invitations_per_day  brand    invitations / days since the brand's first one
+brand_volume               brand    ``log(VOLUME_DAYS * (positive + 1) / max(days, 30))``, the brand's
+                                    expected new collaborators in ``VOLUME_DAYS`` from its rate so far
+                                    (``days`` since its first invitation; none: 30); part of the offset
 =========================  =======  ==================================================================
 """
 
@@ -93,6 +98,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Feature", "FEATURES", "FEATURE_NAMES", "GROUPS", "BrandContext", "brand_context", "pair_features",
            "CATEGORICAL", "INDEX_NAMES", "MONOTONE", "model_input", "row_values"]
+
+#: ``brand_volume`` counts the brand's expected new collaborators over this many days.
+VOLUME_DAYS = 90.0
+#: ... from its rate over at least this many days (a brand's first weeks are not its pace).
+MIN_VOLUME_DAYS = 30.0
 
 #: Creator indices used as features (names in ``MatchModel.indices``).
 INDEX_NAMES: tuple[str, ...] = (
@@ -129,6 +139,7 @@ def _features() -> tuple[Feature, ...]:
         Feature("brand_picks_category", "content", "the brand often invites creators of this category"),
         Feature("brand_picks_top_category", "content", "the brand often invites creators of this field"),
         Feature("exposure", "content", "easy for this brand to find (its product categories, audience size)"),
+        Feature("acceptance", "content", "likely to say yes to this brand", +1),
     ]
     for name in INDEX_NAMES:
         words = name.replace("_", " ")
@@ -161,6 +172,7 @@ def _features() -> tuple[Feature, ...]:
         Feature("brand_top_category", "brand", "the brand's category"),
         Feature("market_creators", "brand", "how many creators the brand's market has"),
         Feature("brand_invitations_per_day", "brand", "how often the brand invites"),
+        Feature("brand_volume", "brand", "how many new collaborators the brand takes on"),
     ]
     return tuple(f)
 
@@ -241,6 +253,8 @@ def brand_context(matcher: "Matcher", brand_row: int, home: "BrandScores") -> Br
     }
     days = values["brand_history_days"]
     values["brand_invitations_per_day"] = br["invitations"][brand_row] / max(days, 1.0) if np.isfinite(days) else np.nan
+    span = max(days, MIN_VOLUME_DAYS) if np.isfinite(days) else MIN_VOLUME_DAYS
+    values["brand_volume"] = float(np.log(VOLUME_DAYS * (br["positive"][brand_row] + 1.0) / span))
     return BrandContext(brand_row, int(codes[0]) if len(codes) else -1, mean, sd, ref, values, market)
 
 

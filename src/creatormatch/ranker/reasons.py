@@ -114,6 +114,12 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         return f"content fit with {brand}'s categories {x['category_fit']:.2f} of 1"
     if topic == "exposure":
         return _exposure_text(matcher, brand, brand_row, creator_row, x, positive)
+    if topic == "acceptance":
+        if np.isnan(x["acceptance"]):
+            return None
+        chance = f"{np.exp(x['acceptance']):.0%} predicted"
+        return (f"likely to accept an invitation from {brand} ({chance})" if positive else
+                f"less likely to accept an invitation from {brand} ({chance})")
     if topic == "primary_match":
         cat = int(cr["primary_category"][creator_row])
         name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else "unknown"

@@ -44,10 +44,12 @@ def brand_scores_and_context(matcher: "Matcher", brand_row: int,
 
 def score_pairs(matcher: "Matcher", brand_row: int, scores: "BrandScores", positions: np.ndarray,
                 context: BrandContext) -> tuple[np.ndarray, np.ndarray]:
-    """Features and calibrated probabilities of the pairs at ``positions`` of ``scores``."""
+    """Features (``acceptance`` filled in: ``RankerModel.complete``) and calibrated
+    probabilities of the pairs at ``positions`` of ``scores``."""
     ranker = matcher.model.ranker
-    X = pair_features(matcher, brand_row, scores, positions, context, tuple(ranker.params.get("exclude_groups", ())))
-    return X, ranker.probability(X)
+    X = ranker.complete(pair_features(matcher, brand_row, scores, positions, context,
+                                      tuple(ranker.params.get("exclude_groups", ()))))
+    return X, ranker.probability(X, completed=True)
 
 
 def learned_ranking(matcher: "Matcher", brand_row: int, filters: "MatchFilters", top: int | None) -> "Ranking":

@@ -54,6 +54,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
+#: 6: the ranker's ``acceptance`` and ``brand_volume`` features, both part of its offset with
+#: ``exposure`` (``ranker.booster``), and its ``tree_weight``;
 #: 5: the history's search model (``history.exposure.*``, ``ranker.exposure``) and the
 #: ranker's ``exposure`` feature and offset;
 #: 4: the derived structures (``derived.*``) and the price book (``prices.*``) are stored;
@@ -61,10 +63,11 @@ FORMAT = "creatormatch-model"
 #: no ``mf_dot``, ``creator_negative`` and ``category_positive`` instead of the closed and
 #: answered counts), and no ``affinity`` (the creators x categories activity share, which
 #: nothing read).
-FORMAT_VERSION = 5
-#: Format versions this version reads (a format-4 model lacks the search model its ranker
-#: reads; a format-3 one the derived structures and the price book: each is rebuilt).
-READABLE_VERSIONS = (5,)
+FORMAT_VERSION = 6
+#: Format versions this version reads (a format-5 model's ranker lacks the acceptance and
+#: brand_volume features; a format-4 one the search model its ranker reads; a format-3 one the
+#: derived structures and the price book: each is rebuilt).
+READABLE_VERSIONS = (6,)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
