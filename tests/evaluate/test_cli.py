@@ -28,7 +28,7 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
     data = json.loads(result.stdout)
     assert list(data) == ["split_date", "n_brands", "n_cold_brands", "n_test_pairs", "models", "significance",
                           "oracle_ratio", "ndcg_ci", "ci_level", "thin_data", "calibration", "candidate_recall",
-                          "feature_importance"]
+                          "feature_importance", "acceptance_importance"]
     assert data["ci_level"] == 0.95 and data["thin_data"]["conclusive"] is True
     for name, ci in data["ndcg_ci"].items():
         for k in (10, 50):
@@ -50,7 +50,9 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
     assert 0.0 <= cal["ece"] <= 1.0 and sum(b["count"] for b in cal["bins"]) == cal["pairs"] > 0
     assert set(data["candidate_recall"]) == set(rankers)
     assert all(0.0 < r <= 1.0 for r in data["candidate_recall"].values())
-    assert set(data["feature_importance"]) == set(rankers) and data["feature_importance"]["ranker"]
+    assert set(data["feature_importance"]) == set(rankers) == set(data["acceptance_importance"])
+    # the trees' gains, or -- when the validation kept none of their rounds -- the acceptance model's
+    assert data["feature_importance"]["ranker"] or data["acceptance_importance"]["ranker"]
     assert all(set(p) == {"ndcg@10", "ndcg@50"} for p in data["significance"].values())
     assert set(data["oracle_ratio"]) == set(names) and data["oracle_ratio"]["oracle"] == 1.0
     # the report: markdown for people, the same JSON, and the plots

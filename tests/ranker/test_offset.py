@@ -116,3 +116,4 @@ def test_the_acceptance_term_is_spread_over_the_features_it_read(learned):
     # no trees: what is not exposure or volume comes from the acceptance model's own reading
     spread = np.delete(contrib[:, :-1], [_COL["exposure"], _COL["brand_volume"], _COL["acceptance"]], axis=1)
     assert np.abs(spread).sum() > 0
+

@@ -289,10 +289,13 @@ class Evaluation:
         }
 
     def _ranker_json(self) -> dict[str, Any]:
-        """The learned models' extra keys: calibration, candidate recall, feature importances."""
+        """The learned models' extra keys: calibration, candidate recall, feature importances
+        (the trees' gain shares; empty when the trees were left out) and the acceptance
+        model's gain shares (``acceptance_importance``)."""
         if not self.rankers:
             return {}
-        out: dict[str, Any] = {"calibration": {}, "candidate_recall": {}, "feature_importance": {}}
+        out: dict[str, Any] = {"calibration": {}, "candidate_recall": {}, "feature_importance": {},
+                               "acceptance_importance": {}}
         for name, cal in self.calibration.items():
             out["calibration"][name] = {"ece": _json_number(cal["equal_width"].ece), "pairs": cal["pairs"],
                                         "positives": cal["positives"], "bins": cal["equal_width"].to_json(),
@@ -300,6 +303,7 @@ class Evaluation:
         for name, r in self.rankers.items():
             out["candidate_recall"][name] = self.candidate_recall(name)
             out["feature_importance"][name] = r.info.get("importance_gain", {})
+            out["acceptance_importance"][name] = r.info.get("acceptance", {}).get("importance_gain", {})
         return out
 
     def candidate_recall(self, name: str) -> float | None:

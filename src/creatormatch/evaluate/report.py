@@ -70,9 +70,11 @@ def format_table(evaluation: Evaluation) -> str:
     lines.append(f"CI: {level} bootstrap interval of NDCG over test brands.")
     for name, cal in data.get("calibration", {}).items():
         recall = data.get("candidate_recall", {}).get(name)
-        top = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5])
+        top = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5]) or "none (the trees were left out)"
+        accept = ", ".join(list(data.get("acceptance_importance", {}).get(name, {}))[:5])
         lines.append(f"{name}: calibration ECE {_fmt(cal['ece'], 4)} over {cal['pairs']:,} candidate pairs; "
-                     f"candidate recall {_fmt(recall)}; strongest features: {top}.")
+                     f"candidate recall {_fmt(recall)}; strongest features: {top}"
+                     + (f"; of its acceptance model: {accept}." if accept else "."))
     lines.extend(f"Note: {n}" for n in evaluation.notes)
     lines.extend(_thin_lines(data, "WARNING: "))
     return "\n".join(lines)
@@ -288,10 +290,16 @@ def _ranker_section(evaluation: Evaluation, data: dict[str, Any]) -> list[str]:
         out.append(f"**Training** (`{name}`): validation cut first, then the training cuts: {cuts}. "
                    f"Chosen: `{json.dumps(info.get('chosen', {}), sort_keys=True)}`.")
         out.append("")
-        out.append("| feature | share of the trees' gain |")
-        out.append("|---|---|")
-        for feature, share in list(info.get("importance_gain", {}).items())[:20]:
-            out.append(f"| `{feature}` | {share:.3f} |")
+        if not info.get("chosen", {}).get("rounds", 1):
+            out.append("The validation ranking kept none of the trees' rounds: the score is the offset alone, "
+                       "`exposure + acceptance + brand_volume` (docs/matching.md, section 11).")
+            out.append("")
+        trees = info.get("importance_gain", {})
+        accept = info.get("acceptance", {}).get("importance_gain", {})
+        out.append("| feature | share of the trees' gain | share of the acceptance model's gain |")
+        out.append("|---|---|---|")
+        for feature in sorted(set(trees) | set(accept), key=lambda f: -max(trees.get(f, 0.0), accept.get(f, 0.0)))[:20]:
+            out.append(f"| `{feature}` | {_fmt(trees.get(feature), 3)} | {_fmt(accept.get(feature), 3)} |")
         out.append("")
     return out
 

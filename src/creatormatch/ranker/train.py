@@ -483,11 +483,15 @@ def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams,
     raw = booster.predict(val.Xa, raw_score=True, num_iteration=booster.best_iteration)
     a, b = platt(raw, val.ya)
     prob = 1.0 / (1.0 + np.exp(-(a * raw + b)))
+    gain = booster.feature_importance(importance_type="gain", iteration=booster.best_iteration)
+    total = float(gain.sum()) or 1.0
     info = {"training_rows": int(len(y)), "training_yes": int(y.sum()), "validation_rows": int(len(val.ya)),
             "validation_yes_rate": round(float(val.ya.mean()), 4),
             "validation_mean_probability": round(float(prob.mean()), 4),
             "validation_auc": round(float(auc(prob, val.ya > 0, val.ya == 0)[0]), 4),
-            "num_leaves": int(leaves), "rounds": int(booster.best_iteration)}
+            "num_leaves": int(leaves), "rounds": int(booster.best_iteration),
+            "importance_gain": {FEATURE_NAMES[i]: round(float(gain[i]) / total, 5) for i in np.argsort(-gain)
+                                if gain[i] > 0}}
     say(f"ranker: acceptance model on {len(y):,} answered invitations ({leaves} leaves, {info['rounds']} rounds)")
     return booster.model_to_string(num_iteration=booster.best_iteration), (a, b), info
 
