@@ -81,20 +81,22 @@ def test_ranker_beats_content_graph_als_and_blend(default_evaluation) -> None:
     models = default_evaluation["models"]
     ranker = models["ranker"]["ndcg@10"]
     best = max(models[name]["ndcg@10"] for name in ("content", "graph", "als", "blend"))
-    assert ranker >= 1.15 * best   # issue: >= 1.10x; measured 0.336 / 0.281 = 1.20x
+    assert ranker >= 1.15 * best   # issue: >= 1.10x; measured 0.340 / 0.281 = 1.21x
     p = {name: v["ndcg@10"] for name, v in default_evaluation["significance"].items()}
     assert p["graph"] < 0.001 and p["als"] < 0.001   # measured < 1e-4
-    assert p["content"] < 0.01                       # issue: < 0.01; measured 0.0062 on 64 test brands
-    # the issue asks p < 0.01 against the blend too; not met (docs/evaluation.md): measured
-    # 0.017 (0.054 before the search model of ranker.exposure); this guards that level
+    assert p["content"] < 0.01                       # issue: < 0.01; measured 0.0039 on 64 test brands
+    # the issue asks p < 0.01 against the blend too: measured 0.0099 (docs/evaluation.md;
+    # 0.017 in session 7, 0.054 before the search model), met without a margin a test could
+    # keep -- one rerun with any training detail changed moves it across 0.01 -- so this
+    # guards the level below which it has stayed since the search model
     assert p["blend"] < 0.05
 
 
 @pytest.mark.slow
 def test_ranker_reaches_the_oracle_share_and_is_calibrated(default_evaluation) -> None:
-    assert default_evaluation["oracle_ratio"]["ranker"] >= 0.82   # issue: >= 0.75; measured 0.88
+    assert default_evaluation["oracle_ratio"]["ranker"] >= 0.82   # issue: >= 0.75; measured 0.89
     cal = default_evaluation["calibration"]["ranker"]
-    assert cal["ece"] < 0.01                                        # measured 0.0023 (base rate ~1.4 %)
+    assert cal["ece"] < 0.01                                        # measured 0.0027 (base rate ~1.4 %)
     assert default_evaluation["candidate_recall"]["ranker"] >= 0.95  # measured 0.983
 
 
