@@ -36,7 +36,7 @@ For a dataset ``D`` whose latest event is at ``end`` and a horizon ``h`` (days):
   NDCG@10 for ``lambdarank``); then the validation ranking decides how many of those rounds
   to keep (``_ROUND_GRID``; 0 = the offset alone, ``tree_weight`` 0): with ~2,000 positive
   pairs in a 100-brand market the trees mostly learn the brand's volume and noise, and the
-  offset alone often ranks better (docs/evaluation.md).  The configuration with the best
+  validation keeps few of their rounds (docs/evaluation.md).  The configuration with the best
   validation NDCG@10 (future collaborators outside the candidates count as misses) is
   kept, and its raw score is calibrated on the validation cut (Platt scaling,
   ``ranker.booster``).  ``binary`` is the default because it ranks as well as
