@@ -76,12 +76,23 @@ def offset(X: np.ndarray, feature_names: tuple[str, ...] | list[str], names) -> 
     return out
 
 
+def _accept_raw(booster, X: np.ndarray) -> np.ndarray:
+    """The acceptance ``booster``'s raw score per row of ``X`` (``pair_features`` rows; the
+    priors are filled in here)."""
+    return np.asarray(booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
+
+
+def _log_accept(raw: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
+    """``log P(yes | invited)`` from the acceptance model's raw score: the log of its Platt
+    ``calibration``, clipped at ``_MIN_ACCEPT``."""
+    a, b = calibration
+    return np.log(np.maximum(sigmoid(a * np.asarray(raw, np.float64) + b), _MIN_ACCEPT))
+
+
 def accept_log_probability(booster, calibration: tuple[float, float], X: np.ndarray) -> np.ndarray:
     """``log P(yes | invited)`` of the acceptance ``booster`` with Platt ``calibration`` per
-    row of ``X`` (``pair_features`` rows; the priors are filled in here)."""
-    raw = np.asarray(booster.predict(model_input(X), raw_score=True, num_threads=PREDICT_THREADS), np.float64)
-    a, b = calibration
-    return np.log(np.maximum(sigmoid(a * raw + b), _MIN_ACCEPT))
+    row of ``X`` (``pair_features`` rows)."""
+    return _log_accept(_accept_raw(booster, X), calibration)
 
 
 def complete(X: np.ndarray, feature_names: tuple[str, ...] | list[str], accept, copy: bool = True) -> np.ndarray:
@@ -186,10 +197,8 @@ class RankerModel:
             raise ValueError("this ranker has no acceptance model")
         if len(X) == 0:
             return np.zeros(0)
-        raw = np.asarray(self._acceptance_booster().predict(model_input(X), raw_score=True,
-                                                            num_threads=PREDICT_THREADS), np.float64)
         a, b = self.acceptance_calibration  # type: ignore[misc]
-        return sigmoid(a * raw + b)
+        return sigmoid(a * _accept_raw(self._acceptance_booster(), X) + b)
 
     @property
     def horizon_days(self) -> float:
@@ -198,10 +207,7 @@ class RankerModel:
     @property
     def offset_features(self) -> tuple[str, ...]:
         """The features the trees were trained on top of (empty: no offset)."""
-        names = self.params.get("offset")
-        if names is None:
-            return ()
-        return (names,) if isinstance(names, str) else tuple(names)
+        return tuple(self.params.get("offset") or ())
 
     @property
     def tree_weight(self) -> float:
@@ -275,18 +281,15 @@ class RankerModel:
         contribution, exactly additive."""
         psi = np.asarray(self._acceptance_booster().predict(model_input(X), pred_contrib=True,
                                                             num_threads=PREDICT_THREADS), np.float64)
-        a, b = self.acceptance_calibration  # type: ignore[misc]
+        calibration = self.acceptance_calibration
+        a, b = calibration  # type: ignore[misc]
         z = psi.sum(axis=1)
         z0 = float(psi[0, -1])
-
-        def g(v):
-            return np.log(np.maximum(sigmoid(a * np.asarray(v, np.float64) + b), _MIN_ACCEPT))
-
-        g0 = float(g(np.array([z0]))[0])
+        g0 = float(_log_accept(np.array([z0]), calibration)[0])   # type: ignore[arg-type]
         gap = z - z0
         near = np.abs(gap) < 1e-9
         slope = np.where(near, a * (1.0 - sigmoid(np.full(len(z), a * z0 + b))),
-                         (g(z) - g0) / np.where(near, 1.0, gap))
+                         (_log_accept(z, calibration) - g0) / np.where(near, 1.0, gap))   # type: ignore[arg-type]
         return slope[:, None] * psi[:, :-1], g0
 
     def to_header(self) -> dict[str, Any]:

@@ -234,12 +234,13 @@ def market_history(dataset: Dataset, as_of: float | None = None) -> MarketHistor
     }
     return MarketHistory(as_of=now, pair=pair, creator_category=creator_category, creator_market=creator_market,
                          brand_invitee_category=brand_invitee_category, markets=markets, creator=creator, brand=brand,
-                         exposure=_exposure(dataset, b[positive], c[positive], brand_cat, max(n_cat, 1)))
+                         exposure=_exposure(dataset, pb, pc, brand_cat, max(n_cat, 1)))
 
 
 def _exposure(dataset: Dataset, b: np.ndarray, c: np.ndarray, brand_cat: np.ndarray,
               n_cat: int) -> dict[str, np.ndarray | sp.csr_array]:
-    """``ranker.exposure``'s arrays, fitted on the distinct pairs ``(b, c)`` (the positive ones)."""
+    """``ranker.exposure``'s arrays, fitted on the distinct pairs ``(b, c)`` (the positive ones,
+    sorted by brand then creator)."""
     nb, nc = dataset.n_brands, dataset.n_creators
     cm, bm = np.asarray(dataset.creators["market"]), np.asarray(dataset.brands["market"])
     _, codes = np.unique(np.concatenate((cm, bm)), return_inverse=True)
@@ -248,7 +249,6 @@ def _exposure(dataset: Dataset, b: np.ndarray, c: np.ndarray, brand_cat: np.ndar
     mix = search_mix(nb, n_cat,
                      None if products is None else products["brand_id"].astype(np.int64),
                      None if products is None else products["category_id"].astype(np.int64), brand_cat)
-    pairs = np.unique(b * nc + c) if len(b) else np.zeros(0, np.int64)
     followers = np.nan_to_num(dataset.creators["followers"].astype(np.float64))
-    return exposure_arrays(pairs // max(nc, 1), pairs % max(nc, 1), creator_market, brand_market,
+    return exposure_arrays(b.astype(np.int64), c.astype(np.int64), creator_market, brand_market,
                            dataset.creators["primary_category"].astype(np.int64), followers, mix)
