@@ -2,6 +2,8 @@
 
     python benchmarks/quality.py                                   # seeds 42,1,2,3,4 at 2,000 / 100
     python benchmarks/quality.py --seeds 42,1,2 --taste-weight 2.4 --json taste.json
+    python benchmarks/quality.py --seeds 42,1,2 --taste-weight 2.4 --invitations-per-creator 40 \
+        --models content,graph,als,blend,ranker,ranker-no-mf,ranker-no-graph,ranker-no-history
     python benchmarks/quality.py --seeds 42,1,2,3,4,5,6,7,8 --reference oracle-no-taste \
         --models content,blend,ranker,oracle --json ceiling.json   # what any model could reach
 
@@ -36,14 +38,18 @@ import numpy as np
 DEFAULT_MODELS = ("content", "graph", "als", "blend", "ranker")
 
 
-def _market(workdir: Path, seed: int, creators: int, brands: int, taste: float | None) -> Path:
-    name = f"q-{creators}-{brands}-s{seed}" + (f"-taste{taste:g}" if taste is not None else "")
+def _market(workdir: Path, seed: int, creators: int, brands: int, taste: float | None,
+            invitations: float | None = None) -> Path:
+    name = (f"q-{creators}-{brands}-s{seed}" + (f"-taste{taste:g}" if taste is not None else "")
+            + (f"-inv{invitations:g}" if invitations is not None else ""))
     path = workdir / name
     if not (path / "collaborations.csv").is_file():
         cmd = [sys.executable, "-m", "creatormatch", "generate", "--out", str(path), "--creators", str(creators),
                "--brands", str(brands), "--seed", str(seed), "--force"]
         if taste is not None:
             cmd += ["--taste-weight", str(taste)]
+        if invitations is not None:
+            cmd += ["--invitations-per-creator", str(invitations)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return path
 
@@ -54,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--creators", type=int, default=2000)
     ap.add_argument("--brands", type=int, default=100)
     ap.add_argument("--taste-weight", type=float, default=None)
+    ap.add_argument("--invitations-per-creator", type=float, default=None,
+                    help="generator's invitations per creator (default 10): more answers per creator "
+                         "make the hidden taste visible in who said yes to whom")
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
     ap.add_argument("--reference", default="ranker")
     ap.add_argument("--workdir", default="/tmp/creatormatch-quality")
@@ -73,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     others = [m for m in models if m != ref]
     rows, pooled = [], {m: [] for m in models}
     for seed in (int(s) for s in args.seeds.split(",")):
-        path = _market(workdir, seed, args.creators, args.brands, args.taste_weight)
+        path = _market(workdir, seed, args.creators, args.brands, args.taste_weight,
+                       args.invitations_per_creator)
         t0 = time.perf_counter()
         ev = run_evaluation(load_dataset(path), models=models, truth_root=path)
         per = {m: np.asarray(r.per_brand["ndcg@10"], np.float64) for m, r in ev.models.items()}
