@@ -60,6 +60,7 @@ def test_evaluate_json_has_exactly_the_documented_shape(small_market: Path, tmp_
     text = (report / "report.md").read_text()
     assert "## Accuracy" in text and "Wilcoxon" in text and "lorenz.png" in text
     assert "## Learned ranker" in text and "ECE" in text
+    assert "What the collaborative parts add here" in text or "makes no significant difference here" in text
     for png in ("metric_vs_k.png", "lorenz.png", "ndcg.png", "reliability.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -30,7 +30,7 @@ from ..display import format_table as _text_table
 from .experiment import ACCURACY, Evaluation
 from .metrics import lorenz_curve
 
-__all__ = ["write_report", "render_markdown", "format_table"]
+__all__ = ["write_report", "render_markdown", "format_table", "ablation_summary"]
 
 _FILES = ("report.md", "metrics.json", "metric_vs_k.png", "lorenz.png", "ndcg.png", "reliability.png")
 
@@ -45,6 +45,12 @@ def _p(p: float | None) -> str:
     if p is None or (isinstance(p, float) and np.isnan(p)):
         return "–"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+
+
+def _p_is(p: float | None) -> str:
+    """``p = 0.0123`` or ``p < 0.0001`` for a sentence."""
+    text = _p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def format_table(evaluation: Evaluation) -> str:
@@ -95,6 +101,34 @@ def _thin_lines(data: dict[str, Any], prefix: str) -> list[str]:
             "uses its defaults; read the figures and p-values as anecdotes, not evidence."]
 
 
+#: The ablations ``ablation_summary`` reads: model name -> the part it leaves out, in words.
+ABLATION_PARTS: dict[str, str] = {"ranker-no-mf": "matrix factorisation", "ranker-no-graph": "the graph walk",
+                                  "ranker-no-history": "the pair history"}
+
+
+def ablation_summary(models: dict[str, dict[str, Any]], significance: dict[str, dict[str, float]], ref: str,
+                     key: str, level: float = 0.05) -> str | None:
+    """One sentence on what the collaborative parts add: the ablations whose removal lowers
+    ``key`` with p < ``level`` (paired per brand against ``ref``), or that none does and what
+    that usually means.  None when ``ref`` is not the ranker or no ablation was run."""
+    if ref != "ranker" or ref not in models:
+        return None
+    ran = [name for name in ABLATION_PARTS if name in models and models[name].get(key) is not None]
+    if not ran:
+        return None
+    full = models[ref][key]
+    costly = [name for name in ran if models[name][key] < full
+              and (p := significance.get(name, {}).get(key)) is not None and p < level]
+    if costly:
+        parts = "; ".join(f"without {ABLATION_PARTS[n]} {models[n][key] - full:+.3f} "
+                          f"({_p_is(significance[n][key])})" for n in costly)
+        return f"What the collaborative parts add here ({key}, p < {level}): {parts}."
+    return (f"Leaving out {', '.join(ABLATION_PARTS[n] for n in ran)} makes no significant difference here "
+            f"(p >= {level} each): on this data the gain comes from how brands search and who says yes. "
+            "The collaborative parts pay when creators answer many invitations (docs/evaluation.md, "
+            "\"Collaborative taste that shows in the data\").")
+
+
 def _best_collaborative(models: dict[str, dict[str, Any]], key: str) -> tuple[str, float] | None:
     from .baselines import COLLABORATIVE
 
@@ -139,12 +173,15 @@ def render_markdown(evaluation: Evaluation) -> str:
             p = data["significance"].get(best[0], {}).get(f"ndcg@{k0}")
             out.append(f"* Its ranking quality (NDCG@{k0} {_fmt(m[f'ndcg@{k0}'])}) is **{ratio:.2f}×** that of the "
                        f"best purely collaborative method, `{best[0]}` ({_fmt(best[1])}); "
-                       f"p = {_p(p)} (paired per brand).")
+                       f"{_p_is(p)} (paired per brand).")
         for other in ("content", "graph", "blend", "ranker-no-mf", "ranker-no-graph", "ranker-no-history"):
             if other in models and other != ref and models[other].get(f"ndcg@{k0}") is not None:
                 p = data["significance"].get(other, {}).get(f"ndcg@{k0}")
                 out.append(f"* Compared with `{other}` alone (NDCG@{k0} {_fmt(models[other][f'ndcg@{k0}'])}): "
-                           f"difference {m[f'ndcg@{k0}'] - models[other][f'ndcg@{k0}']:+.3f}, p = {_p(p)}.")
+                           f"difference {m[f'ndcg@{k0}'] - models[other][f'ndcg@{k0}']:+.3f}, {_p_is(p)}.")
+        line = ablation_summary(models, data["significance"], ref, f"ndcg@{k0}")
+        if line:
+            out.append(f"* {line}")
         if ref in data["oracle_ratio"]:
             out.append(f"* Against the *oracle* that knows the generator's hidden true affinity: "
                        f"**{_fmt(data['oracle_ratio'][ref], 2)}×** its NDCG@{k0} (see the note below on why "
