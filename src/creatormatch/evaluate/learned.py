@@ -19,14 +19,13 @@ from typing import Any
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..ranker.train import ABLATIONS
 from .baselines import MatcherPool, ranking_scores
 
 __all__ = ["RankerRecommender", "RANKER_MODELS"]
 
-#: ``evaluate`` model name -> feature groups left out.
-RANKER_MODELS: dict[str, tuple[str, ...]] = {
-    "ranker": (), "ranker-no-mf": ("mf",), "ranker-no-graph": ("graph",), "ranker-no-history": ("history",),
-}
+#: ``evaluate`` model name -> feature groups left out: the ranker and its ablations.
+RANKER_MODELS: dict[str, tuple[str, ...]] = {"ranker": (), **ABLATIONS}
 
 
 @dataclass

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..display import format_table as _text_table
 from .experiment import ACCURACY, Evaluation
+from .learned import RANKER_MODELS
 from .metrics import lorenz_curve
 
 __all__ = ["write_report", "render_markdown", "format_table", "ablation_summary"]
@@ -101,9 +102,11 @@ def _thin_lines(data: dict[str, Any], prefix: str) -> list[str]:
             "uses its defaults; read the figures and p-values as anecdotes, not evidence."]
 
 
+#: The feature groups an ablation leaves out, in words.
+_GROUP_WORDS = {"mf": "matrix factorisation", "graph": "the graph walk", "history": "the pair history"}
 #: The ablations ``ablation_summary`` reads: model name -> the part it leaves out, in words.
-ABLATION_PARTS: dict[str, str] = {"ranker-no-mf": "matrix factorisation", "ranker-no-graph": "the graph walk",
-                                  "ranker-no-history": "the pair history"}
+ABLATION_PARTS: dict[str, str] = {name: " and ".join(_GROUP_WORDS.get(g, g) for g in groups)
+                                  for name, groups in RANKER_MODELS.items() if groups}
 
 
 def ablation_summary(models: dict[str, dict[str, Any]], significance: dict[str, dict[str, float]], ref: str,

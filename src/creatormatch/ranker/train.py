@@ -425,10 +425,7 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
     # no round helped the validation ranking: keep one tree (LightGBM's text needs one), weight 0
     text = booster.model_to_string(num_iteration=max(int(chosen["rounds"]), 1))
     gain = booster.feature_importance(importance_type="gain", iteration=max(int(chosen["rounds"]), 1))
-    if chosen["rounds"] == 0:
-        gain = np.zeros_like(gain)
-    total = float(gain.sum()) or 1.0
-    importances = {FEATURE_NAMES[i]: round(float(gain[i]) / total, 5) for i in np.argsort(-gain) if gain[i] > 0}
+    importances = _gain_shares(gain) if chosen["rounds"] else {}
     info = {
         "cuts": [c.info for c in built], "validation_cut": val.info["date"], "trials": trials, "chosen": chosen,
         "training_rows": int(len(y)), "training_positives": int(y.sum()),
@@ -483,17 +480,22 @@ def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams,
     raw = booster.predict(val.Xa, raw_score=True, num_iteration=booster.best_iteration)
     a, b = platt(raw, val.ya)
     prob = 1.0 / (1.0 + np.exp(-(a * raw + b)))
-    gain = booster.feature_importance(importance_type="gain", iteration=booster.best_iteration)
-    total = float(gain.sum()) or 1.0
     info = {"training_rows": int(len(y)), "training_yes": int(y.sum()), "validation_rows": int(len(val.ya)),
             "validation_yes_rate": round(float(val.ya.mean()), 4),
             "validation_mean_probability": round(float(prob.mean()), 4),
             "validation_auc": round(float(auc(prob, val.ya > 0, val.ya == 0)[0]), 4),
             "num_leaves": int(leaves), "rounds": int(booster.best_iteration),
-            "importance_gain": {FEATURE_NAMES[i]: round(float(gain[i]) / total, 5) for i in np.argsort(-gain)
-                                if gain[i] > 0}}
+            "importance_gain": _gain_shares(booster.feature_importance(importance_type="gain",
+                                                                       iteration=booster.best_iteration))}
     say(f"ranker: acceptance model on {len(y):,} answered invitations ({leaves} leaves, {info['rounds']} rounds)")
     return booster.model_to_string(num_iteration=booster.best_iteration), (a, b), info
+
+
+def _gain_shares(gain: np.ndarray) -> dict[str, float]:
+    """Each feature's share of a booster's total split gain, largest first (features with no
+    gain left out)."""
+    total = float(gain.sum()) or 1.0
+    return {FEATURE_NAMES[i]: round(float(gain[i]) / total, 5) for i in np.argsort(-gain) if gain[i] > 0}
 
 
 #: Boosting rounds tried when the validation ranking picks how many of the trees to keep.
