@@ -82,3 +82,28 @@ def test_excluded_groups_are_blank_and_the_blend_is_rebuilt_without_them(plain):
             np.testing.assert_array_equal(cut[:, k], full[:, k])
     blend = FEATURE_NAMES.index("blend")
     assert not np.array_equal(cut[:, blend], full[:, blend])
+
+
+def test_an_open_invitation_means_the_brand_has_found_the_creator(plain):
+    """``exposure`` is the search model's ``log P(b -> c)``, and ``log 1 = 0`` for a creator
+    the brand's invitation still waits on -- except in the ablation without the pair history."""
+    from creatormatch.ranker.exposure import log_exposure
+
+    hist = plain.model.history
+    waiting = hist.pair["invited"].tocoo()
+    assert waiting.nnz, "the market must end with open invitations"
+    b = int(waiting.row[0])
+    scores, context = brand_scores_and_context(plain, b)
+    pos = np.arange(len(scores.rows))
+    rows = scores.rows[pos].astype(np.int64)
+    is_open = np.isin(rows, waiting.col[waiting.row == b])
+    assert is_open.any()
+    col = FEATURE_NAMES.index("exposure")
+    searched = log_exposure(hist.exposure, b, rows, plain.creator["followers"][rows],
+                            plain.model.tables["creator"]["primary_category"][rows])
+    assert (searched[is_open] < 0).all()
+    X = pair_features(plain, b, scores, pos, context)
+    np.testing.assert_array_equal(X[is_open, col], 0.0)
+    np.testing.assert_allclose(X[~is_open, col], searched[~is_open], rtol=1e-6)
+    without_history = pair_features(plain, b, scores, pos, context, ("history",))
+    np.testing.assert_allclose(without_history[:, col], searched, rtol=1e-6)

@@ -14,6 +14,8 @@ from creatormatch.ranker.features import FEATURE_NAMES, MIN_VOLUME_DAYS, VOLUME_
 from creatormatch.ranker.scoring import brand_scores_and_context
 from creatormatch.ranker.train import TrainingCut, _rounds_by_ranking
 
+from .conftest import QUICK
+
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
@@ -117,3 +119,46 @@ def test_the_acceptance_term_is_spread_over_the_features_it_read(learned):
     spread = np.delete(contrib[:, :-1], [_COL["exposure"], _COL["brand_volume"], _COL["acceptance"]], axis=1)
     assert np.abs(spread).sum() > 0
 
+
+
+def test_by_default_the_offset_alone_scores_when_there_is_an_acceptance_model(learned_default, tmp_path):
+    from creatormatch.recommend.model import load_model, save_model
+
+    ranker = learned_default.model.ranker
+    assert ranker.has_acceptance and ranker.booster_text is None and ranker.tree_weight == 0.0
+    assert ranker.info["residual_trees"] is False and ranker.info["trials"] == []
+    X = learned_default.rank(3, top=40).features
+    # f(x) = exposure + acceptance + brand_volume, and the contributions still add up to it
+    np.testing.assert_allclose(ranker.raw(X), offset(X, FEATURE_NAMES, OFFSET_FEATURES), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(ranker.contributions(X).sum(axis=1), ranker.raw(X), rtol=1e-9, atol=1e-9)
+    a, b = ranker.calibration
+    np.testing.assert_allclose(ranker.probability(X), 1.0 / (1.0 + np.exp(-(a * ranker.raw(X) + b))), rtol=1e-12)
+    # the artifact has no trees member and reads back to the same scores
+    path = save_model(learned_default.model, tmp_path / "model.cmm")
+    again = load_model(path).ranker
+    assert again.booster_text is None
+    np.testing.assert_array_equal(again.raw(X), ranker.raw(X))
+
+
+def test_by_default_the_trees_are_trained_when_there_is_no_acceptance_model(ranker_market, monkeypatch):
+    """Partial data -- no answered invitations to learn P(yes | invited) from -- leaves the
+    exposure alone in the offset; ``auto`` then trains the trees, the only part that reads the
+    creator's indices."""
+    from dataclasses import replace
+
+    import creatormatch.ranker.train as train
+
+    monkeypatch.setattr(train, "MIN_ACCEPTANCE_ROWS", 10 ** 9)      # too few answers for an acceptance model
+    ranker = train.fit_ranker(ranker_market, params=replace(QUICK, residual_trees="auto"))
+    assert not ranker.has_acceptance
+    assert ranker.booster_text is not None and ranker.info["residual_trees"] is True
+    assert ranker.info["trials"]
+    off = train.fit_ranker(ranker_market, params=replace(QUICK, residual_trees="off"))
+    assert off.booster_text is None and off.tree_weight == 0.0
+
+
+def test_residual_trees_takes_auto_on_or_off():
+    from creatormatch.ranker.train import RankerParams
+
+    with pytest.raises(ValueError, match="residual_trees"):
+        RankerParams(residual_trees="sometimes")

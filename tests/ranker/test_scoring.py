@@ -111,3 +111,25 @@ def test_a_memory_mapped_model_folds_in_a_new_brand(learned, tmp_path):
     assert row.nnz
     vec = fold_in_brand(again.model.factors, row, again.params)
     assert vec.shape == (again.model.factors.brand.shape[1],) and np.abs(vec).sum() > 0
+
+
+def test_an_open_invitation_is_stated_once(learned_default):
+    """A creator whose invitation from the brand is still open has ``exposure = log 1``, and
+    its reasons state the open invitation (history line) instead of how easy the creator is
+    to find."""
+    from creatormatch.ranker.features import FEATURE_NAMES
+
+    waiting = learned_default.model.history.pair["invited"].tocoo()
+    assert waiting.nnz, "the market must end with open invitations"
+    checked = 0
+    for b, c in zip(waiting.row.tolist(), waiting.col.tolist()):
+        ranking = learned_default.rank(b, top=None)
+        where = np.flatnonzero(ranking.rows == c)
+        if not len(where):
+            continue                     # filtered out (another market)
+        assert ranking.features[where[0], FEATURE_NAMES.index("exposure")] == 0.0
+        matches = learned_default.match(b, top=int(where[0]) + 1)
+        reasons = " | ".join(matches[-1].reasons)
+        assert "has an open invitation from" in reasons and "to find" not in reasons, reasons
+        checked += 1
+    assert checked > 0

@@ -12,7 +12,7 @@ import pytest
 from creatormatch.errors import ModelError
 from creatormatch.recommend import Matcher, MatchFilters, load_model, save_model
 from creatormatch.recommend.cache import cache_path, load_or_build
-from creatormatch.recommend.model import FORMAT_VERSION, read_header
+from creatormatch.recommend.model import FORMAT_VERSION, READABLE_VERSIONS, read_header
 
 
 def test_round_trip(matcher, market, tmp_path):
@@ -209,5 +209,5 @@ def test_a_format_2_model_is_refused_with_a_rebuild_hint(matcher, tmp_path):
     header["digest"] = _digest(header, arrays)
     path = tmp_path / "format2.npz"
     np.savez(path, header=np.frombuffer(json.dumps(header, sort_keys=True).encode(), np.uint8), **arrays)
-    with pytest.raises(ModelError, match=f"model format 2.*reads formats {FORMAT_VERSION}.*creatormatch build"):
+    with pytest.raises(ModelError, match=f"model format 2.*reads formats {', '.join(map(str, READABLE_VERSIONS))}.*creatormatch build"):
         load_model(path)

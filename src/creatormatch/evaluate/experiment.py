@@ -290,7 +290,7 @@ class Evaluation:
 
     def _ranker_json(self) -> dict[str, Any]:
         """The learned models' extra keys: calibration, candidate recall, feature importances
-        (the trees' gain shares; empty when the trees were left out) and the acceptance
+        (the residual trees' gain shares; empty when none were trained or kept) and the acceptance
         model's gain shares (``acceptance_importance``)."""
         if not self.rankers:
             return {}

@@ -77,11 +77,12 @@ def format_table(evaluation: Evaluation) -> str:
     lines.append(f"CI: {level} bootstrap interval of NDCG over test brands.")
     for name, cal in data.get("calibration", {}).items():
         recall = data.get("candidate_recall", {}).get(name)
-        top = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5]) or "none (the trees were left out)"
+        trees = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5])
         accept = ", ".join(list(data.get("acceptance_importance", {}).get(name, {}))[:5])
+        strongest = "; ".join([f"strongest features of the acceptance model: {accept}"] * bool(accept)
+                              + [f"of the residual trees: {trees}"] * bool(trees)) or "no feature importances"
         lines.append(f"{name}: calibration ECE {_fmt(cal['ece'], 4)} over {cal['pairs']:,} candidate pairs; "
-                     f"candidate recall {_fmt(recall)}; strongest features: {top}"
-                     + (f"; of its acceptance model: {accept}." if accept else "."))
+                     f"candidate recall {_fmt(recall)}; {strongest}.")
     lines.extend(f"Note: {n}" for n in evaluation.notes)
     lines.extend(_thin_lines(data, "WARNING: "))
     return "\n".join(lines)
@@ -330,7 +331,12 @@ def _ranker_section(evaluation: Evaluation, data: dict[str, Any]) -> list[str]:
         out.append(f"**Training** (`{name}`): validation cut first, then the training cuts: {cuts}. "
                    f"Chosen: `{json.dumps(info.get('chosen', {}), sort_keys=True)}`.")
         out.append("")
-        if not info.get("chosen", {}).get("rounds", 1):
+        if info.get("residual_trees") is False:
+            out.append("No residual trees (`residual_trees` auto: the acceptance model carries the features): the "
+                       "score is the offset alone, `exposure + acceptance + brand_volume` (docs/matching.md, "
+                       "section 11).")
+            out.append("")
+        elif not info.get("chosen", {}).get("rounds", 1):
             out.append("The validation ranking kept none of the trees' rounds: the score is the offset alone, "
                        "`exposure + acceptance + brand_volume` (docs/matching.md, section 11).")
             out.append("")

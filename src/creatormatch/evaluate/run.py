@@ -219,7 +219,8 @@ def run_evaluation(dataset: Dataset, *, split_date: str | None = None, ks: Seque
     chosen = None
     for rec in recommenders:
         say(f"fitting and scoring {rec.name}")
-        if isinstance(rec, RankerRecommender) and rec.exclude_groups and chosen is not None:
+        if (isinstance(rec, RankerRecommender) and rec.exclude_groups and chosen is not None
+                and chosen.get("objective") is not None):
             # ablations keep the full ranker's chosen configuration: only the features differ
             rec.ranker_params = replace(rec.ranker_params or RankerParams(), objectives=(chosen["objective"],),
                                         num_leaves=(chosen["num_leaves"],))

@@ -1,4 +1,4 @@
-"""The trained second stage: a LightGBM model plus the calibration of its raw score.
+"""The trained second stage: the funnel's offset, LightGBM models and the calibration of the raw score.
 
 ``RankerModel.probability(X)`` is the calibrated probability that a pair becomes a
 positive collaboration (accepted or completed) within ``horizon_days`` of the moment the
@@ -20,8 +20,9 @@ features -- by default the funnel every collaboration goes through::
 
 ``exposure`` from the search model (``ranker.exposure``), ``acceptance`` from the acceptance
 model below, ``brand_volume`` the brand's expected new collaborators (``ranker.features``).
-``w`` (``params["tree_weight"]``) is 1, or 0 when the validation cut ranked best without the
-trees (``ranker.train``).
+``w`` (``params["tree_weight"]``) is 1, or 0 when there are no residual trees -- the default
+whenever there is an acceptance model (``RankerParams.residual_trees``; ``booster_text``
+None) -- or the validation cut ranked best without them (``ranker.train``).
 
 ``RankerModel.accept_probability(X)`` is a second, smaller model over the same features:
 the calibrated probability that an **invited** creator says yes (accepted or completed),
@@ -164,7 +165,8 @@ def platt(raw: np.ndarray, labels: np.ndarray, iterations: int = 50) -> tuple[fl
 class RankerModel:
     """A trained ranker: LightGBM text model, feature names, calibration, training summary."""
 
-    booster_text: str
+    #: the residual trees' LightGBM text; None when they were not trained (``tree_weight`` 0)
+    booster_text: str | None
     feature_names: tuple[str, ...]
     calibration: tuple[float, float]
     params: dict[str, Any]
@@ -211,7 +213,9 @@ class RankerModel:
 
     @property
     def tree_weight(self) -> float:
-        """``w``: 1, or 0 when the trees were left out (module docstring)."""
+        """``w``: 1, or 0 when the trees were left out or not trained (module docstring)."""
+        if self.booster_text is None:
+            return 0.0
         return float(self.params.get("tree_weight", 1.0))
 
     def complete(self, X: np.ndarray) -> np.ndarray:
@@ -300,7 +304,7 @@ class RankerModel:
         return out
 
     @classmethod
-    def from_header(cls, header: dict[str, Any], booster_text: str,
+    def from_header(cls, header: dict[str, Any], booster_text: str | None,
                     acceptance_text: str | None = None) -> "RankerModel":
         cal = header.get("acceptance_calibration")
         return cls(booster_text=booster_text, feature_names=tuple(header["feature_names"]),

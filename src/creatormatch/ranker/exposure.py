@@ -7,8 +7,8 @@ feature, but it must learn their product -- the brand's product mix x the creato
 of the audience of its category in its market -- from the ~2,000 positive pairs of a
 100-brand market, and does so poorly.  This module writes the search down as a small
 parametric model, fitted by maximum likelihood on the market's own past collaborations, and
-the ranker adds its log-probability to the trees' score as an offset (``ranker.booster``):
-the trees learn what the search does not explain (who says yes, the pair's history).
+its log-probability is the first term of the ranker's funnel (``ranker.booster``); the
+acceptance model learns what the search does not explain (who says yes, the pair's history).
 
 The probability that one search of brand ``b`` lands on creator ``c`` (fitted, below, on
 the searches that ended in a collaboration)::

@@ -9,7 +9,7 @@ change with the filters either.
 
 Missing evidence is never better than good evidence.  ``pair_features`` keeps the raw
 values (NaN = not available: what reasons and ``explain`` show); ``model_input`` is what
-the trees read: every missing value the ranker is constrained on is set to its population
+the trees (the acceptance model's, and the residual trees where trained) read: every missing value the ranker is constrained on is set to its population
 prior (an index to 50, its market median; ``mf_z`` to 0, the market mean; no category to
 no fit), and the trees are **monotone non-decreasing** in each feature marked ``+`` below
 and non-increasing in the one marked ``-`` (LightGBM ``monotone_constraints``).  A creator
@@ -44,7 +44,10 @@ brand_picks_category       content  share of the brand's past invitations that w
                                     creator's primary category (NaN: no invitation or no category)
 brand_picks_top_category   content  the same for the creator's top-level category
 exposure                   content  ``log P(b -> c)``, the probability that one of the brand's searches
-                                    finds the creator (``ranker.exposure``); part of the trees' offset
+                                    finds the creator (``ranker.exposure``); 0 (= log 1) when the brand's
+                                    invitation to the creator is still open: it has found the creator
+                                    already (not in the ablation without the pair history); part of
+                                    the offset (the funnel)
 acceptance            +    content  ``log P(yes | invited)`` from the ranker's acceptance model, filled
                                     in by ``RankerModel.complete`` (NaN here); part of the offset
 <index>, _evidence    +    content  the six creator indices (0-100 market percentile, NaN = not
@@ -323,8 +326,11 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     cat_share, top_share = signals.brand_picks(brand_row, rows)
     put("brand_picks_category", cat_share)
     put("brand_picks_top_category", top_share)
-    put("exposure", log_exposure(hist.exposure, brand_row, rows, matcher.creator["followers"][rows],
-                                 model.tables["creator"]["primary_category"][rows]))
+    exposure = log_exposure(hist.exposure, brand_row, rows, matcher.creator["followers"][rows],
+                            model.tables["creator"]["primary_category"][rows])
+    if "history" not in exclude_groups:     # an open invitation: the brand has found the creator already
+        exposure = np.where(row_values(hist.pair["invited"], brand_row, rows) > 0, 0.0, exposure)
+    put("exposure", exposure)
     for name in INDEX_NAMES:
         put(name, model.indices[f"{name}.score"][rows])
         put(f"{name}_evidence", model.indices[f"{name}.evidence"][rows])

@@ -15,8 +15,8 @@ single uncompressed ``.npz`` file (no pickles):
   the list of markets (``recommend.derived``) -- computed at build time, so that a new
   process maps them instead of rebuilding them;
 * with a learned ranker: header ``ranker`` (feature names, calibration, parameters,
-  training summary) and member ``ranker.booster`` (LightGBM's text model as UTF-8 bytes);
-  with an acceptance model (``RankerModel.accept_probability``), member ``ranker.acceptance``.
+  training summary); with residual trees, member ``ranker.booster`` (LightGBM's text model
+  as UTF-8 bytes); with an acceptance model (``RankerModel.accept_probability``), member ``ranker.acceptance``.
 
 ``digest`` is the SHA-256 of the header (without the digest) and of every array's name,
 dtype, shape and bytes, so a truncated, edited or swapped file is refused with a
@@ -54,6 +54,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "INDEX_FIELDS", "MatchModel", "build_mode
            "read_header", "verify_model"]
 
 FORMAT = "creatormatch-model"
+#: 7: ``ranker.booster`` only when the ranker has residual trees (``RankerParams.residual_trees``);
 #: 6: the ranker's ``acceptance`` and ``brand_volume`` features, both part of its offset with
 #: ``exposure`` (``ranker.booster``), and its ``tree_weight``;
 #: 5: the history's search model (``history.exposure.*``, ``ranker.exposure``) and the
@@ -63,11 +64,12 @@ FORMAT = "creatormatch-model"
 #: no ``mf_dot``, ``creator_negative`` and ``category_positive`` instead of the closed and
 #: answered counts), and no ``affinity`` (the creators x categories activity share, which
 #: nothing read).
-FORMAT_VERSION = 6
-#: Format versions this version reads (a format-5 model's ranker lacks the acceptance and
+FORMAT_VERSION = 7
+#: Format versions this version reads (a format-6 model always has ``ranker.booster`` and reads
+#: as before; a format-5 model's ranker lacks the acceptance and
 #: brand_volume features; a format-4 one the search model its ranker reads; a format-3 one the
 #: derived structures and the price book: each is rebuilt).
-READABLE_VERSIONS = (6,)
+READABLE_VERSIONS = (6, 7)
 
 #: Creator indices kept in the model (name in ``creatormatch.indices``).
 INDEX_FIELDS: tuple[str, ...] = (
@@ -267,7 +269,8 @@ def _arrays(model: MatchModel) -> dict[str, np.ndarray]:
     if model.prices is not None:
         out.update({f"prices.{k}": v for k, v in model.prices.to_arrays(labels=False)[1].items()})
     if model.ranker is not None:
-        out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
+        if model.ranker.booster_text is not None:
+            out["ranker.booster"] = np.frombuffer(model.ranker.booster_text.encode("utf-8"), np.uint8)
         if model.ranker.has_acceptance:
             out["ranker.acceptance"] = np.frombuffer(model.ranker.acceptance_text.encode("utf-8"), np.uint8)
     return out
@@ -517,7 +520,8 @@ def _model_from(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> MatchM
         from ..ranker.booster import RankerModel
 
         acceptance = bytes(arrays["ranker.acceptance"]).decode("utf-8") if "ranker.acceptance" in arrays else None
-        ranker = RankerModel.from_header(header["ranker"], bytes(arrays["ranker.booster"]).decode("utf-8"), acceptance)
+        trees = bytes(arrays["ranker.booster"]).decode("utf-8") if "ranker.booster" in arrays else None
+        ranker = RankerModel.from_header(header["ranker"], trees, acceptance)
     return MatchModel(
         fingerprint=header["fingerprint"], params=MatchParams.from_dict(header["params"]), tables=tables,
         sizes={t: int(header["sizes"][t]) for t in NODE_TYPES}, relations=relations,
