@@ -140,6 +140,21 @@ def test_by_default_the_offset_alone_scores_when_there_is_an_acceptance_model(le
     np.testing.assert_array_equal(again.raw(X), ranker.raw(X))
 
 
+def test_the_default_ranker_is_deterministic(ranker_market, learned_default):
+    """Same data and seed: the same acceptance model, calibration and ranking."""
+    from dataclasses import replace
+
+    from creatormatch.ranker.train import fit_ranker, with_ranker
+
+    first = learned_default.model.ranker
+    second = fit_ranker(ranker_market, params=replace(QUICK, residual_trees="auto"))
+    assert second.acceptance_text == first.acceptance_text
+    assert second.calibration == first.calibration and second.acceptance_calibration == first.acceptance_calibration
+    again = with_ranker(learned_default, second)
+    for b in (0, 7):
+        np.testing.assert_array_equal(again.rank(b, top=30).rows, learned_default.rank(b, top=30).rows)
+
+
 def test_by_default_the_trees_are_trained_when_there_is_no_acceptance_model(ranker_market, monkeypatch):
     """Partial data -- no answered invitations to learn P(yes | invited) from -- leaves the
     exposure alone in the offset; ``auto`` then trains the trees, the only part that reads the
