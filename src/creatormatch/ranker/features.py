@@ -326,11 +326,8 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     cat_share, top_share = signals.brand_picks(brand_row, rows)
     put("brand_picks_category", cat_share)
     put("brand_picks_top_category", top_share)
-    exposure = log_exposure(hist.exposure, brand_row, rows, matcher.creator["followers"][rows],
-                            model.tables["creator"]["primary_category"][rows])
-    if "history" not in exclude_groups:     # an open invitation: the brand has found the creator already
-        exposure = np.where(row_values(hist.pair["invited"], brand_row, rows) > 0, 0.0, exposure)
-    put("exposure", exposure)
+    put("exposure", log_exposure(hist.exposure, brand_row, rows, matcher.creator["followers"][rows],
+                                 model.tables["creator"]["primary_category"][rows]))
     for name in INDEX_NAMES:
         put(name, model.indices[f"{name}.score"][rows])
         put(f"{name}_evidence", model.indices[f"{name}.evidence"][rows])
@@ -361,6 +358,8 @@ def pair_features(matcher: "Matcher", brand_row: int, scores: "BrandScores", pos
     put("pair_days_since_last", np.where(last > 0, hist.as_of - last, np.nan))
     put("pair_gmv", _log1p(row_values(hist.pair["gmv"], brand_row, rows)))
     put("featured_products", signals.featured_products(brand_row, rows))
+    if "history" not in exclude_groups:     # an open invitation: the brand has found the creator already
+        X[X[:, _COL["pair_invited"]] > 0, _COL["exposure"]] = 0.0
     # ---- brand context
     for name, value in context.values.items():
         put(name, value)

@@ -164,14 +164,14 @@ def _exposure_text(matcher: "Matcher", brand: str, brand_row: int, creator_row: 
     """The search model's reason (``ranker.exposure``): the share of the brand's products in
     the creator's category, or the audience, or the market; None for an open invitation
     (``exposure`` = log 1), which the pair-history line states."""
+    if x.get("pair_invited", 0.0) > 0 and x["exposure"] == 0.0:
+        return None     # found already: the history line says so ("has an open invitation from ...")
     mix = matcher.model.history.exposure["mix"]
     cat = int(matcher.creator["primary_category"][creator_row])
     lo, hi = mix.indptr[brand_row], mix.indptr[brand_row + 1]
     at = np.flatnonzero(mix.indices[lo:hi] == cat) if cat >= 0 else ()
     share = float(mix.data[lo + at[0]]) if len(at) else 0.0
     name = str(matcher.model.tables["category"]["name"][cat]) if cat >= 0 else ""
-    if x.get("pair_invited", 0.0) > 0 and x["exposure"] == 0.0:
-        return None     # found already: the history line says so ("has an open invitation from ...")
     if positive:
         if share > 0:
             return f"easy for {brand} to find: {share:.0%} of its products are {name}"
