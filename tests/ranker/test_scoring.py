@@ -133,3 +133,30 @@ def test_an_open_invitation_is_stated_once(learned_default):
         assert "has an open invitation from" in reasons and "to find" not in reasons, reasons
         checked += 1
     assert checked > 0
+
+
+def test_easy_to_find_by_audience_names_the_creators_share(learned_default):
+    """Outside the brand's product categories, "easy to find" says where the creator's
+    audience stands in the brand's market, checked against a hand count of the market's
+    creators with fewer followers."""
+    import re
+
+    m = learned_default
+    followers = np.asarray(m.model.tables["creator"]["followers"], np.float64)
+    markets = np.array([str(x) for x in m.creator["market"]])
+    checked = 0
+    for b in range(m.model.sizes["brand"]):
+        home = str(m.brand["market"][b])
+        pool = followers[markets == home]
+        for match in m.match(b, top=10):
+            for line in match.reasons:
+                found = re.search(r"in its market, with more followers than (\d+)% of the creators there", line)
+                if not found:
+                    continue
+                c = int(np.flatnonzero(np.asarray(m.creator["id"]).astype(str) == match.creator_id)[0])
+                assert markets[c] == home
+                assert int(found.group(1)) == int(np.sum(pool < followers[c]) / len(pool) * 100), line
+                checked += 1
+        if checked >= 20:
+            break
+    assert checked > 0, "no audience reason among the top 10s (the test can fail)"

@@ -175,7 +175,11 @@ def _exposure_text(matcher: "Matcher", brand: str, brand_row: int, creator_row: 
     if positive:
         if share > 0:
             return f"easy for {brand} to find: {share:.0%} of its products are {name}"
-        return f"easy for {brand} to find: a large audience in its market"
+        pct = x.get("followers_percentile", np.nan)
+        if x.get("same_market", 0.0) > 0 and np.isfinite(pct):   # floored: never "more than 100 %"
+            return (f"easy for {brand} to find: in its market, with more followers than {int(pct * 100)}% "
+                    f"of the creators there")
+        return f"easy for {brand} to find: a large audience"
     if x.get("same_market", 1.0) == 0:
         return f"hard for {brand} to find: another market"
     if share == 0:
