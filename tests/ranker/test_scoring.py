@@ -160,3 +160,23 @@ def test_easy_to_find_by_audience_names_the_creators_share(learned_default):
         if checked >= 20:
             break
     assert checked > 0, "no audience reason among the top 10s (the test can fail)"
+
+
+def test_the_overall_fit_reason_states_the_blend_feature(learned):
+    import re
+
+    from creatormatch.ranker.features import FEATURE_NAMES
+
+    checked = 0
+    for b in range(learned.model.sizes["brand"]):
+        ranking = learned.rank(b, top=10)
+        for i, match in enumerate(learned.match(b, top=10)):
+            for line in match.reasons:
+                found = re.search(r"overall fit with .+ (\d\.\d\d) of 1 \(blend of", line)
+                if found:
+                    value = float(ranking.features[i, FEATURE_NAMES.index("blend")])
+                    assert found.group(1) == f"{value:.2f}", line
+                    checked += 1
+        if checked >= 10:
+            break
+    assert checked > 0, "no overall-fit reason among the top 10s (the test can fail)"

@@ -105,7 +105,7 @@ def _topic_text(matcher: "Matcher", topic: str, x: dict[str, float], brand_row: 
         return (f"collaborative taste close to {brand}'s past creators" if positive else
                 f"collaborative taste unlike {brand}'s past creators")
     if topic == "blend":
-        return f"combined signals (blend) {x['blend']:.2f} of 1"
+        return f"overall fit with {brand} {x['blend']:.2f} of 1 (blend of taste, graph, categories, indices)"
     if topic == "creator_pagerank":
         return "central in the market" if positive else "peripheral in the market"
     if topic == "category_fit":
