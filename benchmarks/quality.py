@@ -6,6 +6,7 @@
         --models content,graph,als,blend,ranker,ranker-no-mf,ranker-no-graph,ranker-no-history
     python benchmarks/quality.py --seeds 42,1,2,3,4,5,6,7,8 --reference oracle-no-taste \
         --models content,blend,ranker,oracle --json ceiling.json   # what any model could reach
+    python benchmarks/quality.py --partial posts --models content,blend,ranker   # posts and mentions only
 
 Each seed's market is generated with ``creatormatch generate`` (kept in ``--workdir``, so
 reruns skip it) and evaluated with ``evaluate.run_evaluation``, every baseline tuned on
@@ -63,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--invitations-per-creator", type=float, default=None,
                     help="generator's invitations per creator (default 10): more answers per creator "
                          "make the hidden taste visible in who said yes to whom")
+    ap.add_argument("--partial", choices=("outcomes", "posts"), default=None,
+                    help="evaluate a partial copy of each market (benchmarks/partial_data.py): 'outcomes' keeps "
+                         "only the accepted and completed collaborations, 'posts' also drops products, views, "
+                         "orders, GMV and fees")
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS))
     ap.add_argument("--reference", default="ranker")
     ap.add_argument("--workdir", default="/tmp/creatormatch-quality")
@@ -84,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     for seed in (int(s) for s in args.seeds.split(",")):
         path = _market(workdir, seed, args.creators, args.brands, args.taste_weight,
                        args.invitations_per_creator)
+        if args.partial:
+            from partial_data import derive
+
+            path = derive(path, workdir / f"{path.name}-partial-{args.partial}", args.partial)
         t0 = time.perf_counter()
         ev = run_evaluation(load_dataset(path), models=models, truth_root=path)
         per = {m: np.asarray(r.per_brand["ndcg@10"], np.float64) for m, r in ev.models.items()}
