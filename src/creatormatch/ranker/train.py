@@ -499,6 +499,10 @@ def _fit_acceptance(val: TrainingCut, train: list[TrainingCut], p: RankerParams,
             or len(np.unique(val.ya)) < 2):
         say(f"ranker: no acceptance model ({len(y):,} training and {len(val.ya):,} validation answered "
             f"invitations; at least {MIN_ACCEPTANCE_ROWS} of each, with both outcomes); plan uses its stand-in")
+        if not (y == 0).any() or not (val.ya == 0).any():
+            say("ranker: the data holds no declined, expired or cancelled invitation in these periods: the ranker "
+                "learns who became a collaborator, not who says yes when invited; recording those outcomes lets it "
+                "learn that (docs/evaluation.md, 'Partial data')")
         return None
     cat = [FEATURE_NAMES.index(n) for n in CATEGORICAL]
     dtrain = lgb.Dataset(X, y, feature_name=list(FEATURE_NAMES), categorical_feature=cat, free_raw_data=False)
