@@ -29,6 +29,21 @@ def _session_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def partial_copy():
+    """``benchmarks/partial_data.derive(market, out, kind)``: a copy of a generated market with
+    the invitation outcomes (``outcomes``) or everything but posts and mentions (``posts``)
+    left out -- a benchmark tool, imported from its folder."""
+    import sys
+
+    folder = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    from partial_data import derive
+
+    return derive
+
+
+@pytest.fixture(scope="session")
 def generated_market(tmp_path_factory):
     """Factory ``generated_market(n_creators, n_brands, seed, **options) -> Path``: the folder
     of ``synthetic.generate_market`` with those arguments, generated once per test session

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from partial_data import derive  # noqa: E402
-
-from creatormatch.data import load_dataset  # noqa: E402
+from creatormatch.data import load_dataset
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -22,9 +16,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("kind", ["outcomes", "posts"])
-def test_a_partial_copy_keeps_the_positive_collaborations_only(generated_market, tmp_path, kind):
+def test_a_partial_copy_keeps_the_positive_collaborations_only(generated_market, partial_copy, tmp_path, kind):
     market = generated_market(300, 20, 5)
-    out = derive(market, tmp_path / kind, kind)
+    out = partial_copy(market, tmp_path / kind, kind)
     full = _rows(market / "collaborations.csv")
     kept = _rows(out / "collaborations.csv")
     positive = [r for r in full if r["status"] in ("accepted", "completed")]
@@ -46,6 +40,6 @@ def test_a_partial_copy_keeps_the_positive_collaborations_only(generated_market,
     assert ds.n_creators == 300 and len(ds.collaborations) == len(kept)
 
 
-def test_an_unknown_kind_is_refused(tmp_path):
+def test_an_unknown_kind_is_refused(partial_copy, tmp_path):
     with pytest.raises(ValueError, match="kind must be one of"):
-        derive(tmp_path, tmp_path / "x", "views")
+        partial_copy(tmp_path, tmp_path / "x", "views")

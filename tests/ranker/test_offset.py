@@ -4,7 +4,6 @@ the validation ranking keeps on top of it (ranker.booster, ranker.train)."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
@@ -180,20 +179,17 @@ def test_residual_trees_takes_auto_on_or_off():
         RankerParams(residual_trees="sometimes")
 
 
-def test_data_without_a_no_says_why_there_is_no_acceptance_model(ranker_market, ranker_market_dir, tmp_path):
+def test_data_without_a_no_says_why_there_is_no_acceptance_model(ranker_market, ranker_market_dir, partial_copy,
+                                                                   tmp_path):
     """Only accepted and completed collaborations (posts and mentions): the build says that
     who says yes cannot be learned, and what would fix it; with declines it says nothing."""
-    import sys
     from dataclasses import replace
 
     from creatormatch.data.loader import load_dataset
     from creatormatch.ranker.train import fit_ranker
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from partial_data import derive
-
     said: list[str] = []
-    partial = load_dataset(derive(ranker_market_dir, tmp_path / "partial", "outcomes"))
+    partial = load_dataset(partial_copy(ranker_market_dir, tmp_path / "partial", "outcomes"))
     ranker = fit_ranker(partial, params=replace(QUICK, residual_trees="auto"), progress=said.append)
     assert not ranker.has_acceptance and ranker.booster_text is not None
     assert any("no declined, expired or cancelled invitation" in line for line in said), said

@@ -79,8 +79,12 @@ def format_table(evaluation: Evaluation) -> str:
         recall = data.get("candidate_recall", {}).get(name)
         trees = ", ".join(list(data.get("feature_importance", {}).get(name, {}))[:5])
         accept = ", ".join(list(data.get("acceptance_importance", {}).get(name, {}))[:5])
-        strongest = "; ".join([f"strongest features of the acceptance model: {accept}"] * bool(accept)
-                              + [f"of the residual trees: {trees}"] * bool(trees)) or "no feature importances"
+        parts = []
+        if accept:
+            parts.append(f"strongest features of the acceptance model: {accept}")
+        if trees:
+            parts.append(f"of the residual trees: {trees}")
+        strongest = "; ".join(parts) or "no feature importances"
         lines.append(f"{name}: calibration ECE {_fmt(cal['ece'], 4)} over {cal['pairs']:,} candidate pairs; "
                      f"candidate recall {_fmt(recall)}; {strongest}.")
     lines.extend(f"Note: {n}" for n in evaluation.notes)

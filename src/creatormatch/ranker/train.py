@@ -423,7 +423,8 @@ def fit_ranker(dataset: Dataset, match_params=None, params: RankerParams | None 
                   "validation_ndcg@10": round(_ndcg_at_10(val_offset, val), 4), "seconds": 0.0}
     a, b = platt(raw, val.y)
     text, importances = None, {}
-    if booster is not None:    # no round helped the validation ranking: keep one tree (LightGBM's text needs one), weight 0
+    if booster is not None:
+        # no round helped the validation ranking: keep one tree (LightGBM's text needs one), weight 0
         text = booster.model_to_string(num_iteration=max(int(chosen["rounds"]), 1))
         gain = booster.feature_importance(importance_type="gain", iteration=max(int(chosen["rounds"]), 1))
         importances = _gain_shares(gain) if chosen["rounds"] else {}
