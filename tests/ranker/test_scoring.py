@@ -19,6 +19,20 @@ def test_contributions_plus_base_value_equal_the_raw_score(learned):
     np.testing.assert_allclose(ranking.score, 1.0 / (1.0 + np.exp(-(a * contrib.sum(axis=1) + b))), rtol=1e-9)
 
 
+def test_contributions_of_completed_rows_equal_those_of_the_rows_completed_again(learned):
+    ranking = learned.rank(3, top=20)     # a ranking's features have the acceptance filled in
+    ranker = learned.model.ranker
+    assert ranker.has_acceptance
+    column = list(ranker.feature_names).index("acceptance")
+    assert np.isfinite(ranking.features[:, column]).all()
+    np.testing.assert_array_equal(ranker.contributions(ranking.features, completed=True),
+                                  ranker.contributions(ranking.features))
+    # the default path fills a blank acceptance column in itself and reaches the same values
+    blank = ranking.features.copy()
+    blank[:, column] = np.nan
+    np.testing.assert_array_equal(ranker.contributions(blank), ranker.contributions(ranking.features))
+
+
 def test_match_json_keeps_every_key_and_adds_contributions(learned):
     m = learned.match(0, top=3)[0].to_dict()
     assert list(m)[:8] == ["rank", "creator_id", "handle", "market", "followers", "score", "components", "reasons"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._unique import sorted_unique
 from .walk import TypedWalk
 
 __all__ = ["WalkPath", "strongest_paths"]
@@ -40,7 +41,7 @@ def _neighbours(walk: TypedWalk, node: Node) -> dict[str, np.ndarray]:
             idx = m.indices[m.indptr[r]:m.indptr[r + 1]]
             if len(idx):
                 out.setdefault(dst, []).append(idx)
-    return {k: np.unique(np.concatenate(v)) for k, v in out.items()}
+    return {k: sorted_unique(np.concatenate(v)) for k, v in out.items()}
 
 
 def _linked(walk: TypedWalk, a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -55,7 +56,7 @@ def _linked(walk: TypedWalk, a: dict[str, np.ndarray], b: dict[str, np.ndarray])
             hit = rows[np.diff(sub.indptr) > 0]
             if len(hit):
                 keep.setdefault(ta, []).append(hit)
-    return {k: np.unique(np.concatenate(v)) for k, v in keep.items()}
+    return {k: sorted_unique(np.concatenate(v)) for k, v in keep.items()}
 
 
 def strongest_paths(walk: TypedWalk, start: Node, end: Node, *, alpha: float = 0.5, steps: int = 3,

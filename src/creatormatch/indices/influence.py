@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .._unique import sorted_unique
 from ..data.dataset import Dataset
 from ._prepare import Prepared, prepare, status_in
 from ._result import CategoryInfluence
@@ -162,7 +163,7 @@ class _Cells:
             table[self.keys] = np.arange(len(self.keys))
             self.positions = [table[keys] for keys in key_lists]
         else:
-            self.keys = np.unique(np.concatenate(key_lists)) if key_lists else np.zeros(0, np.int64)
+            self.keys = sorted_unique(np.concatenate(key_lists)) if key_lists else np.zeros(0, np.int64)
             self.positions = [np.searchsorted(self.keys, keys) for keys in key_lists]
 
     def __len__(self) -> int:

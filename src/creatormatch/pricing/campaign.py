@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._unique import sorted_unique
 from ..errors import UsageError
 from .acceptance import LEARNED, STAND_IN, AcceptanceHistory, acceptance_probability, learned_acceptance
 from .book import PriceBook
@@ -196,5 +197,5 @@ def plan_campaigns(matcher: "Matcher", book: PriceBook, history: AcceptanceHisto
                         pair_rows=cat["rows"].astype(np.int64),
                         pair_extra={"fair_rate": cat["fair"], "value_ratio": cat["ratio"], "rank": cat["rank"],
                                     "low": cat["low"], "high": cat["high"], "evidence": cat["evidence"]},
-                        book=book, candidates=np.unique(cat["rows"].astype(np.int64)),
+                        book=book, candidates=sorted_unique(cat["rows"].astype(np.int64)),
                         p_accept_source=LEARNED if learned_acceptance(matcher) else STAND_IN)

@@ -246,12 +246,14 @@ class RankerModel:
         a, b = self.calibration
         return sigmoid(a * self.raw(X, completed) + b)
 
-    def contributions(self, X: np.ndarray) -> np.ndarray:
+    def contributions(self, X: np.ndarray, completed: bool = False) -> np.ndarray:
         """Exact TreeSHAP contributions ``(rows, features + 1)``; the last column is the base
-        value and each row sums to ``raw(X)``."""
+        value and each row sums to ``raw(X)`` (``completed``: ``X`` comes from ``complete``, as
+        a ranking's features do, so the acceptance model is not evaluated twice)."""
         if len(X) == 0:
             return np.zeros((0, len(self.feature_names) + 1))
-        X = self.complete(X)
+        if not completed:
+            X = self.complete(X)
         if self.tree_weight != 0.0:
             out = self.tree_weight * np.asarray(self.booster.predict(model_input(X), pred_contrib=True,
                                                                      num_threads=PREDICT_THREADS), np.float64)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._unique import sorted_unique
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..recommend.matcher import BrandScores, Matcher
 
@@ -120,7 +122,7 @@ def candidate_positions(matcher: "Matcher", brand_row: int, scores: "BrandScores
         local = matcher.scope_positions(scores, invited)
         local = local[local >= 0]
         picks.append(local[allowed[local]])
-    return np.unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
+    return sorted_unique(np.concatenate(picks)) if picks else np.zeros(0, np.int64)
 
 
 def _scope_orders(matcher: "Matcher", scores: "BrandScores", market_code: int) -> tuple[np.ndarray, np.ndarray]:

@@ -154,7 +154,7 @@ def _learned(matcher: Matcher, brand_row: int, creator_row: int, market: str | N
     pos = matcher.scope_positions(scores, np.array([creator_row]))
     X, prob = score_pairs(matcher, brand_row, scores, pos, context)
     one = Ranking(np.array([creator_row]), prob, pos, scores, features=X, context=context)
-    raw = matcher.model.ranker.contributions(X)
+    raw = matcher.model.ranker.contributions(X, completed=True)
     rank = None
     if allowed:
         ranking = matcher.rank(brand_row, MatchFilters(market=market))

@@ -379,7 +379,7 @@ class Matcher:
         if ranking.features is not None:
             from ..ranker.reasons import contribution_dicts, learned_reasons
 
-            raw = self.model.ranker.contributions(ranking.features)
+            raw = self.model.ranker.contributions(ranking.features, completed=True)
             contrib = contribution_dicts(ranking, raw, self.model.ranker.calibration[0])
             why = learned_reasons(self, b, ranking, raw) if reasons else [[] for _ in ranking.rows]
         else:

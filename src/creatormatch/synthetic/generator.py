@@ -29,6 +29,7 @@ from typing import Callable
 import numpy as np
 from numpy.dtypes import StringDType
 
+from .._unique import sorted_unique
 from ..data import contract
 from ..errors import UsageError
 from ..progress import FractionProgress as Progress
@@ -573,7 +574,7 @@ def _draw_collaborations(rng: np.random.Generator, creators: _Creators, brands: 
 
         # repeat invitations: a creator who completed well for this brand in an earlier period
         known = pool_time < p * PERIOD_DAYS * DAY
-        pair = np.unique(pool_brand[known] * len(creators) + pool_creator[known])  # sorted by brand
+        pair = sorted_unique(pool_brand[known] * len(creators) + pool_creator[known])  # sorted by brand
         pb, pc = pair // len(creators), pair % len(creators)
         count = np.bincount(pb, minlength=nb)
         first = np.concatenate(([0], np.cumsum(count)[:-1]))
