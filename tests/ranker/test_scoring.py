@@ -1,10 +1,16 @@
-"""The learned ranker at match time: contributions, invariance to filters, refusals, persistence."""
+"""The learned ranker at match time: contributions, the chance of a yes, invariance to filters, refusals,
+persistence."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from creatormatch.cli import cli
 from creatormatch.recommend.filters import MatchFilters
 from creatormatch.recommend.matcher import Matcher
 
@@ -41,6 +47,39 @@ def test_match_json_keeps_every_key_and_adds_contributions(learned):
     raw = learned.model.ranker.raw(learned.rank(0, top=1).features)[0]
     assert sum(m["contributions"].values()) == pytest.approx(a * raw, abs=1e-4)
     assert 0.0 <= m["score"] <= 1.0
+
+
+def test_yes_if_invited_is_the_acceptance_models_calibrated_probability(learned):
+    ranker = learned.model.ranker
+    matches = learned.match(5, top=15)
+    ranking = learned.rank(5, top=15)
+    direct = ranker.accept_probability(ranking.features)     # the acceptance booster, evaluated again
+    yes = np.array([m.yes_if_invited for m in matches])
+    np.testing.assert_allclose(yes, direct, rtol=1e-6)
+    assert ((yes > 0) & (yes < 1)).all() and np.ptp(yes) > 0
+    # the chance of a yes leaves out the search: it is not the score, and not in the score's order
+    assert not np.allclose(yes, [m.score for m in matches])
+    d = matches[0].to_dict()
+    assert list(d)[-1] == "yes_if_invited" and d["yes_if_invited"] == pytest.approx(yes[0], abs=1e-6)
+
+
+def test_yes_if_invited_is_the_same_whatever_the_filters_and_absent_with_the_blend(learned):
+    base = {m.creator_id: m.yes_if_invited for m in learned.match(7, top=None)}
+    wide = {m.creator_id: m.yes_if_invited for m in learned.match(7, MatchFilters(market="any"), top=None)}
+    shared = set(base) & set(wide)
+    assert shared
+    for c in shared:
+        assert wide[c] == base[c]
+    blend = Matcher(learned.model, use_ranker=False).match(7, top=3)
+    assert all(m.yes_if_invited is None and "yes_if_invited" not in m.to_dict() for m in blend)
+
+
+def test_explain_gives_the_same_chance_of_a_yes_as_match(learned):
+    m = learned.match(2, top=1)[0]
+    e = learned.explain(2, m.creator_row)
+    assert e.yes_if_invited == pytest.approx(m.yes_if_invited, rel=1e-9)
+    assert e.to_dict()["yes_if_invited"] == e.yes_if_invited
+    assert "yes_if_invited" not in Matcher(learned.model, use_ranker=False).explain(2, m.creator_row).to_dict()
 
 
 def _scores(ranking) -> dict[int, float]:
@@ -194,3 +233,24 @@ def test_the_overall_fit_reason_states_the_blend_feature(learned):
         if checked >= 10:
             break
     assert checked > 0, "no overall-fit reason among the top 10s (the test can fail)"
+
+
+def test_match_cli_shows_the_chance_of_a_yes_next_to_the_score(learned, ranker_market_dir, tmp_path):
+    path = learned.save(tmp_path / "model.npz")
+    brand = str(learned.brand["id"][5])
+
+    def run(*args: str):
+        result = CliRunner().invoke(cli, ["match", "--brand", brand, "--data", str(ranker_market_dir), "--model",
+                                          str(path), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    expected = [round(m.yes_if_invited, 6) for m in learned.match(5, top=10)]
+    rows = list(csv.DictReader(io.StringIO(run("--format", "csv"))))
+    assert [float(r["yes_if_invited"]) for r in rows] == pytest.approx(expected, abs=1e-6)
+    table = run()
+    assert "yes = chance the creator says yes if the brand invites them" in table
+    assert f"{expected[0]:.2f}" in table.split("\n")[4]   # first match: after the title, two legend lines, the header
+    blend = list(csv.DictReader(io.StringIO(run("--format", "csv", "--ranker", "none"))))
+    assert all(r["yes_if_invited"] == "" for r in blend)
+    assert "yes = " not in run("--ranker", "none")

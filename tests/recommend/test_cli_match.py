@@ -96,8 +96,9 @@ def test_match_table_and_csv(run, market_dir, built, market):
     res = run("match", "--data", str(market_dir), "--brand", b, "--top", "3", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert len(rows) == 3
+    # the published columns in their order, then what later versions added at the end
     assert list(rows[0]) == ["brand_id", "rank", "creator_id", "handle", "market", "followers", "score",
-                             *COMPONENTS, "reasons", *PRICE_FIELDS, *INDEX_FIELDS.values()]
+                             *COMPONENTS, "reasons", *PRICE_FIELDS, *INDEX_FIELDS.values(), "yes_if_invited"]
 
 
 def test_match_filters_on_the_command_line(run, market_dir, built, market):

@@ -198,13 +198,15 @@ def _match_rows(results: dict[str, list], prices: dict[str, list] | None = None)
             if prices is not None:
                 row.update(prices[brand_id][i])
             row.update(_index_fields(d["components"]))
+            row["yes_if_invited"] = d.get("yes_if_invited")
             rows.append(row)
     return rows
 
 
-#: ``match --format csv`` columns: as first published, then the indices on 0-100.
+#: ``match --format csv`` columns: as first published, then the indices on 0-100, then the
+#: learned ranker's chance of a yes if invited (empty with the blend).
 MATCH_COLUMNS = ("brand_id", "rank", "creator_id", "handle", "market", "followers", "score", *COMPONENTS, "reasons",
-                 *PRICE_FIELDS, *INDEX_FIELDS.values())
+                 *PRICE_FIELDS, *INDEX_FIELDS.values(), "yes_if_invited")
 
 
 def _match_table(matcher, results: dict[str, list], n_candidates: dict[str, int],
@@ -221,19 +223,26 @@ def _match_table(matcher, results: dict[str, list], n_candidates: dict[str, int]
         name, market = (text_at(matcher.brand, key, b) for key in ("name", "market"))
         out.append(f"Creators for {name} ({brand_id}, {market}{cat_name}): "
                    f"top {len(matches):,} of {plural(n_candidates[brand_id], 'candidate')}")
+        with_yes = bool(matches) and matches[0].yes_if_invited is not None
         if matcher.use_ranker:
             days = matcher.model.ranker.horizon_days
             out.append(f"score = probability that the creator becomes a collaborator within {days:g} days "
                        "(learned ranker; --ranker none for the blend)")
+        if with_yes:
+            out.append("yes = chance the creator says yes if the brand invites them (the score also counts how "
+                       "likely the brand is to find them)")
         if not matches:
             out.append("  no creator passes the filters")
             continue
-        head = ["#", "creator", "handle", "mkt", "followers", "score"] + [_SHORT[c] for c in COMPONENTS]
+        head = ["#", "creator", "handle", "mkt", "followers", "score"] + (["yes"] if with_yes else [])
+        head += [_SHORT[c] for c in COMPONENTS]
         if prices:
             head += ["rate", "fair"]
         cells = []
         for j, m in enumerate(matches):
             row = [str(m.rank), m.creator_id, truncate(m.handle, 22), m.market, f"{m.followers:,}", f"{m.score:.3f}"]
+            if with_yes:
+                row.append(f"{m.yes_if_invited:.2f}")
             row += [_component_cell(c, m.components[c]) for c in COMPONENTS]
             if prices:
                 pr = prices[brand_id][j]
@@ -294,6 +303,10 @@ def match(brands: tuple[str, ...], data_dir: Path | None, model_path: Path | Non
     model's horizon (90 days by default) -- comparable across brands, markets and filters,
     and the same for a pair whatever the filters.  With --ranker none, the weighted blend.
 
+    yes (CSV/JSON 'yes_if_invited'): the chance the creator says yes if the brand invites
+    them.  The score also counts how likely the brand is to find the creator on its own;
+    a planner about to send the invitation needs this part.
+
     Components (the ranker's raw signals, 0-1 in CSV/JSON 'components'): mf (matrix
     factorisation), graph (brand-personalised walk), fit (category fit), coop/cons/uplift
     (creator indices; shown 0-100 in the table, and as cooperation_index,
@@ -353,6 +366,9 @@ def explain(brand: str, creator: str, data_dir: Path | None, model_path: Path | 
     lines = [f"{e.handle or e.creator_id} ({e.creator_id}, {e.market}) for {e.brand_name} ({e.brand_id}): "
              f"score {e.score:.3f}, {rank}"]
     lines += [f"  note: {note}" for note in e.notes]
+    if e.yes_if_invited is not None:
+        lines.append(f"  if {e.brand_name} invites them: chance of a yes {e.yes_if_invited:.2f} (the score also "
+                     "counts how likely the brand is to find them and how many creators it takes on)")
     if e.contributions is not None:
         lines.append("\nLearned ranker: the score is a probability; each feature's contribution to its log-odds "
                      f"(base {e.contributions['base_value']:+.3f}):")

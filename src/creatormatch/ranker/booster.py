@@ -202,6 +202,20 @@ class RankerModel:
         a, b = self.acceptance_calibration  # type: ignore[misc]
         return sigmoid(a * _accept_raw(self._acceptance_booster(), X) + b)
 
+    def yes_if_invited(self, X: np.ndarray, completed: bool = False) -> np.ndarray | None:
+        """``P(yes | invited)`` per row of ``X``: the chance that the creator accepts (and does
+        not cancel) if the brand invites them -- the acceptance model alone, without how
+        likely the brand is to find the creator or how many creators it takes on.  None
+        without an acceptance model.  ``completed``: ``X`` comes from ``complete``, whose
+        ``acceptance`` column already holds its log (floored at ``_MIN_ACCEPT``), so the
+        model is not evaluated again."""
+        if not self.has_acceptance:
+            return None
+        if not completed:
+            return self.accept_probability(X)
+        column = list(self.feature_names).index(ACCEPTANCE_FEATURE)
+        return np.exp(np.asarray(X[:, column], np.float64))
+
     @property
     def horizon_days(self) -> float:
         return float(self.params.get("horizon_days", 0.0))

@@ -56,11 +56,14 @@ class Explanation:
     notes: list[str] = field(default_factory=list)
     #: with the learned ranker: feature -> contribution to the log-odds (plus ``base_value``)
     contributions: dict[str, float] | None = None
+    #: with the learned ranker's acceptance model: the chance of a yes if the brand invites
+    yes_if_invited: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
-        if out["contributions"] is None:
-            del out["contributions"]
+        for key in ("contributions", "yes_if_invited"):
+            if out[key] is None:
+                del out[key]
         return out
 
 
@@ -130,9 +133,9 @@ def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_p
     idx = {name: _num(model.indices[f"{name}.score"][creator_row]) for name in
            ("cooperation", "consistency", "diligence", "content_volume", "content_success", "sales_uplift")}
     score = float(scores.score[pos])
-    contrib = None
+    contrib, yes = None, None
     if matcher.use_ranker:
-        score, rank, reasons, contrib = _learned(matcher, brand_row, creator_row, market, mask[pos])
+        score, rank, reasons, contrib, yes = _learned(matcher, brand_row, creator_row, market, mask[pos])
     return Explanation(
         brand_id=str(matcher.brand["id"][brand_row]), brand_name=str(matcher.brand["name"][brand_row]),
         creator_id=text_at(matcher.creator, "id", creator_row), handle=text_at(matcher.creator, "handle", creator_row),
@@ -141,12 +144,13 @@ def explain_match(matcher: "Matcher", brand_row: int, creator_row: int, *, top_p
         paths=[{"path": [node_label(matcher, n) for n in wp.nodes], "weight": wp.weight} for wp in paths],
         mf_drivers=[{"creator_id": text_at(matcher.creator, "id", c), "handle": text_at(matcher.creator, "handle", c),
                      "contribution": v} for c, v in drivers],
-        indices=idx, reasons=reasons, notes=notes, contributions=contrib,
+        indices=idx, reasons=reasons, notes=notes, contributions=contrib, yes_if_invited=yes,
     )
 
 
 def _learned(matcher: Matcher, brand_row: int, creator_row: int, market: str | None, allowed: bool):
-    """Probability, rank among the ranker's candidates, reasons and contributions of one pair."""
+    """Probability, rank among the ranker's candidates, reasons, contributions and the chance
+    of a yes if invited (None without an acceptance model) of one pair."""
     from ..ranker.reasons import contribution_dicts, learned_reasons
     from ..ranker.scoring import brand_scores_and_context, score_pairs
 
@@ -164,8 +168,10 @@ def _learned(matcher: Matcher, brand_row: int, creator_row: int, market: str | N
     if allowed and rank is None:
         reasons.append("not among the ranker's candidates for this brand (the top creators of each signal), so "
                        "'match' does not list it")
-    scale = matcher.model.ranker.calibration[0]
-    return float(prob[0]), rank, reasons, contribution_dicts(one, raw, scale)[0]
+    ranker = matcher.model.ranker
+    yes = ranker.yes_if_invited(X, completed=True)
+    return (float(prob[0]), rank, reasons, contribution_dicts(one, raw, ranker.calibration[0])[0],
+            None if yes is None else float(yes[0]))
 
 
 def _num(x: float) -> float | None:

@@ -375,11 +375,12 @@ class Matcher:
             raise UsageError("{option} must be at least 1", option="top")
         ranking = self.rank(b, filters, top)
         sc = ranking.scores
-        contrib = None
+        contrib, yes = None, None
         if ranking.features is not None:
             from ..ranker.reasons import contribution_dicts, learned_reasons
 
             raw = self.model.ranker.contributions(ranking.features, completed=True)
+            yes = self.model.ranker.yes_if_invited(ranking.features, completed=True)
             contrib = contribution_dicts(ranking, raw, self.model.ranker.calibration[0])
             why = learned_reasons(self, b, ranking, raw) if reasons else [[] for _ in ranking.rows]
         else:
@@ -391,7 +392,8 @@ class Matcher:
                 handle=text_at(self.creator, "handle", row), market=text_at(self.creator, "market", row),
                 followers=int(self.creator["followers"][row]), score=float(ranking.score[i]),
                 components=sc.components_at(int(pos)), reasons=why[i],
-                contributions=None if contrib is None else contrib[i]))
+                contributions=None if contrib is None else contrib[i],
+                yes_if_invited=None if yes is None else float(yes[i])))
         return out
 
     def match_many(self, brands: list[str], filters: MatchFilters = MatchFilters(),

@@ -84,6 +84,9 @@ class Match:
     reasons: list[str] = field(default_factory=list)
     #: the learned ranker's per-feature contributions to the score's log-odds (None: blend)
     contributions: dict[str, float] | None = None
+    #: the learned ranker's chance of a yes if the brand invites the creator (None: blend, or
+    #: a ranker without an acceptance model)
+    yes_if_invited: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -94,4 +97,6 @@ class Match:
         }
         if self.contributions is not None:
             out["contributions"] = {k: round(v, 6) for k, v in self.contributions.items()}
+        if self.yes_if_invited is not None:
+            out["yes_if_invited"] = round(self.yes_if_invited, 6)
         return out
