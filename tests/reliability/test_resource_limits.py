@@ -155,8 +155,9 @@ def test_a_brand_whose_market_has_no_creators_gets_an_empty_result(cm, empty_mar
     assert as_csv.returncode == 0 and as_csv.stdout.splitlines() == [
         "brand_id,rank,creator_id,handle,market,followers,score,mf,graph,category_fit,cooperation,consistency,"
         "uplift,reasons,rate_per_video,expected_gmv_per_video,expected_gmv_low,expected_gmv_high,fair_rate,"
-        "value_ratio,underpriced,cooperation_index,consistency_index,sales_uplift_index"]
-    # issue 14 added the price columns after the existing ones; issue 15 the indices on 0-100
+        "value_ratio,underpriced,cooperation_index,consistency_index,sales_uplift_index,yes_if_invited"]
+    # issue 14 added the price columns after the existing ones; issue 15 the indices on 0-100;
+    # issue 12 (session 12) the learned ranker's chance of a yes if invited
     wide = cm("match", "--data", empty_market_dataset, "--brand", "BSG", "--market", "any", "--format", "json")
     assert wide.returncode == 0 and len(json.loads(wide.stdout)["BSG"]) == 3
     assert all("Traceback" not in r.stderr for r in (as_json, as_csv, wide))
