@@ -179,20 +179,25 @@ def test_residual_trees_takes_auto_on_or_off():
         RankerParams(residual_trees="sometimes")
 
 
-def test_data_without_a_no_says_why_there_is_no_acceptance_model(ranker_market, ranker_market_dir, partial_copy,
-                                                                   tmp_path):
+def test_data_without_a_no_says_why_there_is_no_acceptance_model_and_gives_no_chance_of_a_yes(
+        ranker_market, ranker_market_dir, partial_copy, tmp_path):
     """Only accepted and completed collaborations (posts and mentions): the build says that
     who says yes cannot be learned, and what would fix it; with declines it says nothing."""
     from dataclasses import replace
 
     from creatormatch.data.loader import load_dataset
-    from creatormatch.ranker.train import fit_ranker
+    from creatormatch.ranker.train import fit_ranker, with_ranker
+    from creatormatch.recommend.matcher import Matcher
 
     said: list[str] = []
     partial = load_dataset(partial_copy(ranker_market_dir, tmp_path / "partial", "outcomes"))
     ranker = fit_ranker(partial, params=replace(QUICK, residual_trees="auto"), progress=said.append)
     assert not ranker.has_acceptance and ranker.booster_text is not None
     assert any("no declined, expired or cancelled invitation" in line for line in said), said
+    # and match has no chance of a yes to give: the key is left out, not made up
+    matcher = with_ranker(Matcher.from_dataset(partial), ranker)
+    top = matcher.match(0, top=5)
+    assert top and all(m.yes_if_invited is None and "yes_if_invited" not in m.to_dict() for m in top)
     said.clear()
     fit_ranker(ranker_market, params=replace(QUICK, residual_trees="auto"), progress=said.append)
     assert not any("no declined, expired or cancelled invitation" in line for line in said)
