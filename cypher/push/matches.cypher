@@ -1,7 +1,8 @@
 // Replace each brand's matches: delete all its MATCH edges, then create the new top-K as
 // (:Brand)-[:MATCH {rank, score, mf, graph, category_fit, cooperation, consistency, uplift,
-// reasons, model}]->(:Creator). One transaction holds whole brands, so after a crash each
-// brand has either its old or its new matches, never a mix.
+// reasons, model, yes_if_invited}]->(:Creator); a property without a value is left out
+// (yes_if_invited exists only with the learned ranker). One transaction holds whole
+// brands, so after a crash each brand has either its old or its new matches, never a mix.
 // Row: {brand_id, matches: [{creator_id, props}]}.
 UNWIND $rows AS row
 MATCH (b:Brand {brand_id: row.brand_id})

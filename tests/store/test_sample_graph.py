@@ -234,3 +234,28 @@ def test_query_command_prints_a_table_and_json(store, loaded_sample, pushed):
     graph = runner.invoke(cli, ["neo4j", "query", "brand_graph", "-p", f"brand_id={values['brand_id']}",
                                 "-p", "limit=2"], catch_exceptions=False)
     assert "(:Brand " in graph.output and "-[:INVITED]->" in graph.output
+
+
+def test_a_push_with_the_learned_ranker_stores_the_chance_of_a_yes(store, loaded_sample, pushed):
+    """Last in this module: it pushes the blend's matches, then a quickly trained ranker's."""
+    from creatormatch.ranker.train import RankerParams, build_with_ranker
+
+    push_results(store, loaded_sample, top=2, reasons=False)             # the blend: no chance of a yes
+    blend_edges = store.read("MATCH ()-[m:MATCH]->() RETURN count(m) AS n, count(m.yes_if_invited) AS yes")[0]
+    assert blend_edges["n"] > 0 and blend_edges["yes"] == 0
+    matcher = build_with_ranker(loaded_sample, params=RankerParams(cuts=2, num_leaves=(7,), max_rounds=60,
+                                                                    early_stopping_rounds=10))
+    assert matcher.model.ranker.has_acceptance
+    push_results(store, loaded_sample, top=2, matcher=matcher, reasons=False)
+    brand = str(loaded_sample.brands.ids[0])
+    stored = store.read("MATCH (:Brand {brand_id: $b})-[m:MATCH]->(c:Creator) RETURN c.creator_id AS c, "
+                        "m.yes_if_invited AS yes ORDER BY m.rank", b=brand)
+    expected = [(m.creator_id, m.yes_if_invited) for m in matcher.match(0, top=2)]
+    assert [r["c"] for r in stored] == [c for c, _ in expected]
+    assert [r["yes"] for r in stored] == pytest.approx([y for _, y in expected], rel=1e-12)
+    edges = store.read("MATCH ()-[m:MATCH]->() RETURN count(m) AS n, count(m.yes_if_invited) AS yes, "
+                       "min(m.yes_if_invited) AS lo, max(m.yes_if_invited) AS hi")[0]
+    assert edges["n"] == edges["yes"] > 0 and 0 < edges["lo"] <= edges["hi"] < 1
+    query = next(q for q in planner_queries() if q.name == "brand_top_matches")
+    rows = store.read(query.text, **query.parameters({"brand_id": brand}))
+    assert [r["yes_if_invited"] for r in rows] == pytest.approx([round(y, 3) for _, y in expected], abs=1e-9)

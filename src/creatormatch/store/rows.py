@@ -424,7 +424,8 @@ def creator_price_props(book: Any, target_roas: float) -> dict[str, list[Any]]:
 def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndarray, rank: np.ndarray,
                      creator_ids: Sequence[str] | np.ndarray, score: np.ndarray,
                      components: Mapping[str, np.ndarray], model: str,
-                     reasons: Sequence[Sequence[str]] | None = None) -> list[dict[str, Any]]:
+                     reasons: Sequence[Sequence[str]] | None = None,
+                     yes_if_invited: np.ndarray | None = None) -> list[dict[str, Any]]:
     """Rows for ``push/matches.cypher``: one row per brand of ``brand_ids`` -- all of them,
     so a brand without matches loses its old ``MATCH`` edges too -- with its ``matches``.
 
@@ -437,6 +438,8 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
         (the property is then left out).
     model : the model identifier stored on every edge.
     reasons : optional per-match lists of reason strings.
+    yes_if_invited : optional per-match chance of a yes if the brand invites the creator (the
+        learned ranker's acceptance model), NaN = not known (the property is then left out).
     """
     match_brand = np.asarray(match_brand, np.int64)
     n = len(match_brand)
@@ -449,6 +452,9 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
             raise ValueError(f"{name}: {len(values)} values for {n} matches")
     if reasons is not None and len(reasons) != n:
         raise ValueError(f"reasons: {len(reasons)} values for {n} matches")
+    yes = None if yes_if_invited is None else np.asarray(yes_if_invited, np.float64).tolist()
+    if yes is not None and len(yes) != n:
+        raise ValueError(f"yes_if_invited: {len(yes)} values for {n} matches")
     grouped: list[list[dict[str, Any]]] = [[] for _ in range(len(brand_ids))]
     for i in range(n):
         props: dict[str, Any] = {"rank": rank_l[i], "score": score_l[i], "model": model}
@@ -457,6 +463,8 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
                 props[k] = v[i]
         if reasons is not None:
             props["reasons"] = [str(r) for r in reasons[i]]
+        if yes is not None and yes[i] == yes[i]:
+            props["yes_if_invited"] = yes[i]
         grouped[match_brand[i]].append({"creator_id": creators[i], "props": props})
     return [{"brand_id": b, "matches": sorted(m, key=lambda x: x["props"]["rank"])}
             for b, m in zip(np.asarray(brand_ids).tolist(), grouped)]
