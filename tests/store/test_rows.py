@@ -166,14 +166,14 @@ def test_brand_match_rows_group_per_brand_and_keep_empty_brands():
 
 def test_brand_match_rows_store_the_chance_of_a_yes_where_there_is_one():
     rows = R.brand_match_rows(np.array(["B1"]), np.array([0, 0]), np.array([1, 2]), np.array(["C1", "C2"]),
-                              np.array([0.03, 0.02]), {}, "m", yes_if_invited=np.array([0.31, np.nan]))
+                              np.array([0.03, 0.02]), {"yes_if_invited": np.array([0.31, np.nan])}, "m")
     first, second = (m["props"] for m in rows[0]["matches"])
     assert first["yes_if_invited"] == 0.31 and "yes_if_invited" not in second      # NaN: left out
     assert "yes_if_invited" not in R.brand_match_rows(["B1"], np.array([0]), np.array([1]), ["C1"], np.array([0.5]),
                                                       {}, "m")[0]["matches"][0]["props"]
     with pytest.raises(ValueError, match="yes_if_invited"):
-        R.brand_match_rows(["B1"], np.array([0]), np.array([1]), ["C1"], np.array([0.5]), {}, "m",
-                           yes_if_invited=np.array([0.1, 0.2]))
+        R.brand_match_rows(["B1"], np.array([0]), np.array([1]), ["C1"], np.array([0.5]),
+                           {"yes_if_invited": np.array([0.1, 0.2])}, "m")
 
 
 def test_content_digest_ignores_string_width_and_nan_payload(valid):

@@ -95,9 +95,9 @@ def match_table(matcher: "Matcher", top: int | None, reasons: bool = True,
     ranks: list[int] = []
     creators: list[str] = []
     scores: list[float] = []
-    comps: dict[str, list[float]] = {c: [] for c in COMPONENTS}
+    # numbers stored on the edge, NaN = left out: the components, and the chance of a yes (none with the blend)
+    comps: dict[str, list[float]] = {c: [] for c in (*COMPONENTS, "yes_if_invited")}
     why: list[list[str]] = []
-    yes: list[float] = []
     for b in range(len(brand_ids)):
         for m in matcher.match(b, MatchFilters(), top=top, reasons=reasons):
             match_brand.append(b)
@@ -108,14 +108,13 @@ def match_table(matcher: "Matcher", top: int | None, reasons: bool = True,
                 v = m.components.get(c)
                 comps[c].append(np.nan if v is None else float(v))
             why.append(list(m.reasons))
-            yes.append(np.nan if m.yes_if_invited is None else m.yes_if_invited)
+            comps["yes_if_invited"].append(np.nan if m.yes_if_invited is None else m.yes_if_invited)
         if progress:
             progress("matching", b + 1, len(brand_ids))
     return R.brand_match_rows(brand_ids, np.asarray(match_brand, np.int64), np.asarray(ranks, np.int64),
                               np.asarray(creators, dtype=str) if creators else np.zeros(0, "U1"),
                               np.asarray(scores, np.float64), {c: np.asarray(v, np.float64) for c, v in comps.items()},
-                              model_id(matcher.model), why if reasons else None,
-                              np.asarray(yes, np.float64) if not np.isnan(yes).all() else None)
+                              model_id(matcher.model), why if reasons else None)
 
 
 def push_matches(store: Neo4jStore, rows: list[dict[str, Any]], brands_per_transaction: int = BRANDS_PER_TRANSACTION,

@@ -424,8 +424,7 @@ def creator_price_props(book: Any, target_roas: float) -> dict[str, list[Any]]:
 def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndarray, rank: np.ndarray,
                      creator_ids: Sequence[str] | np.ndarray, score: np.ndarray,
                      components: Mapping[str, np.ndarray], model: str,
-                     reasons: Sequence[Sequence[str]] | None = None,
-                     yes_if_invited: np.ndarray | None = None) -> list[dict[str, Any]]:
+                     reasons: Sequence[Sequence[str]] | None = None) -> list[dict[str, Any]]:
     """Rows for ``push/matches.cypher``: one row per brand of ``brand_ids`` -- all of them,
     so a brand without matches loses its old ``MATCH`` edges too -- with its ``matches``.
 
@@ -434,12 +433,11 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
     brand_ids : every brand whose matches are replaced.
     match_brand : per match, the position of its brand in ``brand_ids``.
     rank, creator_ids, score : per match (rank 1 = best).
-    components : component name -> per-match value in [0, 1], NaN = not available
-        (the property is then left out).
+    components : property name -> per-match number, NaN = not available (the property is
+        then left out): the six components in [0, 1], and ``yes_if_invited`` with the learned
+        ranker (the chance of a yes if the brand invites the creator).
     model : the model identifier stored on every edge.
     reasons : optional per-match lists of reason strings.
-    yes_if_invited : optional per-match chance of a yes if the brand invites the creator (the
-        learned ranker's acceptance model), NaN = not known (the property is then left out).
     """
     match_brand = np.asarray(match_brand, np.int64)
     n = len(match_brand)
@@ -452,9 +450,6 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
             raise ValueError(f"{name}: {len(values)} values for {n} matches")
     if reasons is not None and len(reasons) != n:
         raise ValueError(f"reasons: {len(reasons)} values for {n} matches")
-    yes = None if yes_if_invited is None else np.asarray(yes_if_invited, np.float64).tolist()
-    if yes is not None and len(yes) != n:
-        raise ValueError(f"yes_if_invited: {len(yes)} values for {n} matches")
     grouped: list[list[dict[str, Any]]] = [[] for _ in range(len(brand_ids))]
     for i in range(n):
         props: dict[str, Any] = {"rank": rank_l[i], "score": score_l[i], "model": model}
@@ -463,8 +458,6 @@ def brand_match_rows(brand_ids: Sequence[str] | np.ndarray, match_brand: np.ndar
                 props[k] = v[i]
         if reasons is not None:
             props["reasons"] = [str(r) for r in reasons[i]]
-        if yes is not None and yes[i] == yes[i]:
-            props["yes_if_invited"] = yes[i]
         grouped[match_brand[i]].append({"creator_id": creators[i], "props": props})
     return [{"brand_id": b, "matches": sorted(m, key=lambda x: x["props"]["rank"])}
             for b, m in zip(np.asarray(brand_ids).tolist(), grouped)]
